@@ -1,0 +1,28 @@
+"""complaint_xl: checks, chases and summarises the complaint register a sales team keeps in Excel.
+
+One core over a pandas DataFrame of the register, two front ends: the
+``complaint-xl`` command line and the Excel buttons and UDFs (xlwings).
+"""
+
+from complaint_xl.errors import ComplaintXLError, OutputError, UnusableFile, UsageError
+from complaint_xl.loading import Loaded, load
+from complaint_xl.register import Register, open_book, read_register
+from complaint_xl.settings import Settings, read_settings
+from complaint_xl.workdays import Calendar, workdays
+
+__all__ = [
+    "Calendar",
+    "ComplaintXLError",
+    "Loaded",
+    "OutputError",
+    "Register",
+    "Settings",
+    "UnusableFile",
+    "UsageError",
+    "load",
+    "open_book",
+    "read_register",
+    "read_settings",
+    "workdays",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,279 @@
+"""The command line, ``complaint-xl``: thin over the API, for the coordinator's scheduled jobs.
+
+Each command parses its options, calls the same functions as the Excel buttons and
+presents the result. Anything the user can fix becomes one line on stderr and exit
+code 2; ``--json`` prints exactly one JSON document on stdout and nothing else there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import re
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from complaint_xl.errors import ComplaintXLError, UsageError
+from complaint_xl.loading import Loaded, load
+from complaint_xl.register.schema import FIELD_NAMES
+
+__all__ = ["cli", "main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# -- shared options (defined once, used by validate, chase and report) ---------------
+
+def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None
+                 ) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError("bad-date", value=value) from None
+
+
+def _parse_map(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+               ) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in values:
+        name, sep, header = item.partition("=")
+        name, header = name.strip(), header.strip()
+        if not sep or not name or not header:
+            raise UsageError("mapping-syntax")
+        if name not in FIELD_NAMES:
+            raise UsageError("mapping-field", field=name, fields=", ".join(FIELD_NAMES))
+        mapping[name] = header
+    return mapping
+
+
+def _parse_country(_ctx: click.Context, _param: click.Parameter, value: str | None
+                   ) -> str | None:
+    if value is None:
+        return None
+    import holidays
+
+    if value.upper() not in holidays.list_supported_countries():
+        raise UsageError("bad-country", country=value)
+    return value.upper()
+
+
+def register_options(func: F) -> F:
+    """The options every command that reads a register shares."""
+    options = [
+        click.argument("register", type=click.Path(path_type=Path)),
+        click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+                     help="Compute as of this day (default: today), for reproducible runs."),
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print one JSON document on stdout and nothing else there."),
+        click.option("--map", "mapping", multiple=True, callback=_parse_map,
+                     metavar="FIELD=HEADER",
+                     help="Which column holds a field, e.g. --map type=投诉类型 (repeatable; "
+                          "a column letter works too: --map type=C)."),
+        click.option("--country", callback=_parse_country, metavar="CC",
+                     help="Public-holiday calendar of the holidays package (default CN or the "
+                          "workbook's setting)."),
+        click.option("--lang", type=click.Choice(["zh", "en"]),
+                     help="Language of messages, sheets and drafts (default zh)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def handle_errors(func: F) -> F:
+    """Turn anything the user can fix into one line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = kwargs.get("lang") or "zh"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                return func(*args, **kwargs)
+            except ComplaintXLError as exc:
+                _say_warnings(caught, lang)
+                click.echo(f"complaint-xl: {exc.message(lang)}", err=True)
+                sys.exit(2)
+            except (click.exceptions.Exit, click.ClickException, SystemExit):
+                raise
+            except Exception as exc:
+                if os.environ.get("COMPLAINT_XL_DEBUG"):
+                    raise
+                _say_warnings(caught, lang)
+                prefix = "意外错误" if lang == "zh" else "unexpected error"
+                click.echo(f"complaint-xl: {prefix}: {type(exc).__name__}: {exc} "
+                           "(COMPLAINT_XL_DEBUG=1 shows details)", err=True)
+                sys.exit(2)
+            finally:
+                _say_warnings(caught, lang)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _say_warnings(caught: list[warnings.WarningMessage], lang: str) -> None:
+    prefix = "警告" if lang == "zh" else "warning"
+    for w in caught:
+        click.echo(f"complaint-xl: {prefix}: {w.message}", err=True)
+    caught.clear()
+
+
+def load_register(register: Path, today: dt.date | None, mapping: dict[str, str],
+                  country: str | None, lang: str | None) -> Loaded:
+    """Load the register and tell the user about notes such as a lock file."""
+    from complaint_xl.errors import MESSAGES
+
+    loaded = load(register, as_of=today, mapping=mapping, country=country, lang=lang)
+    use = loaded.settings.lang
+    for key, params in loaded.register.notes:
+        zh, en = MESSAGES[key]
+        click.echo("complaint-xl: " + (zh if use == "zh" else en).format(**params), err=True)
+    return loaded
+
+
+def echo_json(document: Any) -> None:
+    """The one JSON document of a --json run."""
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+def parse_week(value: str | None) -> tuple[int, int] | None:
+    """'2026-W48' -> (2026, 48)."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", value.strip(), re.IGNORECASE)
+    if not m:
+        raise UsageError("bad-week", value=value)
+    year, week = int(m[1]), int(m[2])
+    try:
+        dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise UsageError("bad-week", value=value) from None
+    return year, week
+
+
+# -- the commands --------------------------------------------------------------------
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="complaint-xl")
+def cli() -> None:
+    """Check, chase and summarise a complaint register (客户投诉管理表).
+
+    \b
+    Examples:
+      complaint-xl validate 投诉登记.xlsx --today 2026-11-30
+      complaint-xl chase 投诉登记.xlsx --out 催办
+      complaint-xl report 投诉登记.xlsx --week 2026-W48 --out 周报
+      complaint-xl demo --out demo
+    """
+
+
+@cli.command()
+@register_options
+@click.option("--out", type=click.Path(path_type=Path), metavar="FILE.xlsx",
+              help="Also write a findings workbook (one row per finding, links to the cells).")
+@handle_errors
+def validate(register: Path, today: dt.date | None, as_json: bool, mapping: dict[str, str],
+             country: str | None, lang: str | None, out: Path | None) -> None:
+    """Check every entry against the sheet's rules (校验).
+
+    Exit 0 when no finding is an error, 1 when at least one is, 2 when the file
+    cannot be used.
+
+    \b
+    Example:
+      complaint-xl validate 投诉登记.xlsx --today 2026-11-30 --out 检查结果.xlsx
+    """
+    raise UsageError("not-built", command="validate")
+
+
+@cli.command()
+@register_options
+@click.option("--out", type=click.Path(path_type=Path), metavar="DIR",
+              help="Folder for the chase list and the e-mail drafts (default: 催办-YYYY-MM-DD).")
+@handle_errors
+def chase(register: Path, today: dt.date | None, as_json: bool, mapping: dict[str, str],
+          country: str | None, lang: str | None, out: Path | None) -> None:
+    """List overdue and due-soon items and draft the chase e-mails (催办).
+
+    \b
+    Example:
+      complaint-xl chase 投诉登记.xlsx --today 2026-11-30 --out 催办
+    """
+    raise UsageError("not-built", command="chase")
+
+
+@cli.command()
+@register_options
+@click.option("--week", metavar="YYYY-Www",
+              help="The ISO week to report (default: the last complete week before --today).")
+@click.option("--out", type=click.Path(path_type=Path), metavar="DIR",
+              help="Folder for the weekly workbook, page and e-mail draft.")
+@handle_errors
+def report(register: Path, today: dt.date | None, as_json: bool, mapping: dict[str, str],
+           country: str | None, lang: str | None, week: str | None, out: Path | None) -> None:
+    """Compute the weekly KPI summary for the sales meeting (周报).
+
+    \b
+    Example:
+      complaint-xl report 投诉登记.xlsx --week 2026-W48 --out 周报
+    """
+    raise UsageError("not-built", command="report")
+
+
+@cli.command("new-workbook")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--demo", is_flag=True, help="Fill the register with sample rows.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the sheets.")
+@handle_errors
+def new_workbook(file: Path, demo: bool, lang: str | None) -> None:
+    """Build the ready-to-use macro-enabled register workbook (.xlsm).
+
+    \b
+    Example:
+      complaint-xl new-workbook 投诉登记.xlsm
+    """
+    raise UsageError("not-built", command="new-workbook")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("complaint-xl-demo"),
+              show_default=True, help="Folder for the sample register and every output.")
+@click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+              help="Run as of this day (default: today).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default zh).")
+@handle_errors
+def demo(out: Path, today: dt.date | None, lang: str | None) -> None:
+    """Make a sample register and run every command on it.
+
+    \b
+    Example:
+      complaint-xl demo --out demo
+    """
+    from complaint_xl.demo import run_demo
+
+    run_demo(out, today=today or dt.date.today(), lang=lang or "zh", echo=click.echo)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point; a bad option value exits 2 with one line too."""
+    try:
+        cli.main(args=argv, prog_name="complaint-xl", standalone_mode=False)
+    except ComplaintXLError as exc:  # raised by option callbacks before a command runs
+        lang = "en" if "--lang" in (argv or sys.argv) and "en" in (argv or sys.argv) else "zh"
+        click.echo(f"complaint-xl: {exc.message(lang)}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

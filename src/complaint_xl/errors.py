@@ -1,0 +1,92 @@
+"""Errors a user can act on: each carries one line in Chinese and in English.
+
+Bad rows never raise (they become findings); these are for runs that cannot go on,
+such as a file that is not a spreadsheet. The command line prints ``message(lang)``
+and exits 2; the buttons show it in a message box.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+
+__all__ = ["MESSAGES", "ComplaintXLError", "OutputError", "UnusableFile", "UsageError"]
+
+Lang = Literal["zh", "en"]
+
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    "not-found": ("找不到文件：{path}。请检查路径和文件名。",
+                  "file not found: {path}. Check the path and the file name."),
+    "is-folder": ("{path} 是文件夹，不是登记表文件。请给出 .xlsx/.xlsm/.xls/.ods/.csv 文件。",
+                  "{path} is a folder, not a register file. Give an .xlsx/.xlsm/.xls/.ods/.csv "
+                  "file."),
+    "empty": ("{path} 是空文件（0 字节）。请打开原表另存一次。",
+              "{path} is empty (0 bytes). Open the original and save it again."),
+    "unreadable": ("无法读取 {path}：{detail}。", "cannot read {path}: {detail}."),
+    "not-spreadsheet": ("{path} 不是电子表格（支持 .xlsx/.xlsm/.xls/.ods/.csv）。",
+                        "{path} is not a spreadsheet (.xlsx/.xlsm/.xls/.ods/.csv are supported)."),
+    "damaged": ("{path} 已损坏或不完整（{detail}）。请用 Excel 打开修复后另存。",
+                "{path} is damaged or incomplete ({detail}). Open it in Excel, repair and save "
+                "it again."),
+    "encrypted": ("{path} 设有打开密码，无法读取。请在 Excel 中取消密码（文件 > 信息 > 保护工作簿）"
+                  "后另存一份。",
+                  "{path} is password-protected. Remove the password in Excel (File > Info > "
+                  "Protect Workbook) and save a copy."),
+    "xml-entities": ("{path} 含有 XML 实体声明（可能是恶意文件），已拒绝读取。",
+                     "{path} contains XML entity declarations (possibly a malicious file); "
+                     "refused."),
+    "too-large": ("{path} 解压后超过 {limit} 的上限（或压缩比异常），已拒绝读取。",
+                  "{path} expands beyond the {limit} limit (or has an abnormal compression "
+                  "ratio); refused."),
+    "no-register": ("{path} 中没有找到投诉登记表：没有哪张工作表的表头包含客户、投诉项目、问题点、"
+                    "提出日期等列。可用 --map 字段=表头 指定列。",
+                    "no register found in {path}: no sheet has a header with customer, type, "
+                    "problem, raised-on and similar columns. Use --map FIELD=HEADER to name "
+                    "them."),
+    "mapping-missing": ("列映射 {field}={header} 指定的表头在 {path} 中不存在。",
+                        "the mapping {field}={header} names a header that {path} does not "
+                        "have."),
+    "mapping-field": ("未知字段“{field}”。可用字段：{fields}。",
+                      "unknown field '{field}'. Fields: {fields}."),
+    "mapping-syntax": ("--map 的格式应为 字段=表头，例如 --map type=投诉类型。",
+                       "--map takes FIELD=HEADER, for example --map type=Category."),
+    "bad-country": ("未知的国家代码“{country}”（如 CN、US）。",
+                    "unknown country code '{country}' (such as CN, US)."),
+    "bad-date": ("日期“{value}”的格式应为 YYYY-MM-DD。", "the date '{value}' must be YYYY-MM-DD."),
+    "bad-week": ("周“{value}”的格式应为 YYYY-Www，例如 2026-W48。",
+                 "the week '{value}' must be YYYY-Www, for example 2026-W48."),
+    "locked": ("注意：{path} 正在 Excel 中打开，读取的是最后一次保存的内容。",
+               "note: {path} is open in Excel; reading what was last saved."),
+    "out-is-file": ("输出位置 {path} 是一个文件，应为文件夹。", "the output {path} is a file, not a "
+                    "folder."),
+    "out-not-writable": ("无法写入 {path}：{detail}。请换一个文件夹，或关闭在 Excel 中打开的输出文件。",
+                         "cannot write {path}: {detail}. Choose another folder, or close the "
+                         "output file if it is open in Excel."),
+    "template-error": ("模板 {name} 第 {line} 行有错误：{detail}",
+                       "template {name}, line {line}: {detail}"),
+    "not-built": ("“{command}”功能尚未完成。", "'{command}' is not built yet."),
+}
+
+
+class ComplaintXLError(Exception):
+    """A problem the user can fix, told in one line."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        zh, en = MESSAGES[self.key]
+        return (zh if lang == "zh" else en).format(**self.params)
+
+
+class UnusableFile(ComplaintXLError):
+    """The register file cannot be used: missing, damaged, encrypted, not a register."""
+
+
+class UsageError(ComplaintXLError):
+    """An option's value is wrong (a date, a week, a mapping)."""
+
+
+class OutputError(ComplaintXLError):
+    """An output cannot be written (read-only folder, file open in Excel, disk full)."""

@@ -1,0 +1,64 @@
+"""One call from a file name to everything a command needs: register, settings, calendar.
+
+The command line and the buttons both start here, so they read a sheet the same
+way and give the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from complaint_xl.register.book import open_book
+from complaint_xl.register.reader import Register, read_register
+from complaint_xl.settings import Settings, read_settings, sheet_role
+from complaint_xl.workdays import Calendar
+
+__all__ = ["Loaded", "load", "make_calendar"]
+
+
+@dataclass
+class Loaded:
+    """A register with the settings and calendar it was read under."""
+
+    register: Register
+    settings: Settings
+    calendar: Calendar
+    as_of: dt.date
+    """The run's 'today': every figure is as of this day."""
+
+
+def make_calendar(settings: Settings) -> Calendar:
+    """The team's calendar: the country's holidays, then the workbook's own table."""
+    return Calendar(settings.country, settings.holidays)
+
+
+def load(
+    path: str | Path,
+    *,
+    as_of: dt.date | None = None,
+    mapping: Mapping[str, str] | None = None,
+    country: str | None = None,
+    lang: str | None = None,
+    settings: Settings | None = None,
+) -> Loaded:
+    """Open, vet and read a register file; options given here win over the workbook's.
+
+    Raises :class:`~complaint_xl.errors.UnusableFile` with a one-line reason when
+    the file cannot be used.
+    """
+    as_of = as_of or dt.date.today()
+    book = open_book(path)
+    grids = book.grids()
+    if settings is None:
+        settings = read_settings(
+            {n: g.rows for n, g in grids.items() if sheet_role(n) not in (None, "tool")},
+            source=str(path) if book.kind != "csv" else None,
+        )
+    settings = settings.with_overrides(country=country, lang=lang)
+    calendar = make_calendar(settings)
+    register = read_register(book, settings, calendar, as_of=as_of, mapping=mapping,
+                             grids={n: g for n, g in grids.items() if sheet_role(n) is None})
+    return Loaded(register, settings, calendar, as_of)

@@ -1,0 +1,88 @@
+"""Writing output files so that a failed run leaves nothing half-written.
+
+Every output is written under a temporary name in the target folder and renamed into
+place (``os.replace`` is atomic on one file system). File names built from cell
+values go through :func:`safe_filename`, so a customer called ``../x`` or ``CON``
+cannot leave the output folder or hit a reserved Windows name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+from complaint_xl.errors import OutputError
+
+__all__ = ["atomic_path", "ensure_folder", "safe_filename", "write_bytes"]
+
+_RESERVED: Final[frozenset[str]] = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+)
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def safe_filename(name: str, *, default: str = "unnamed", max_length: int = 80) -> str:
+    """A file-name stem from user text: no separators, controls, dots-only or reserved names."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = _UNSAFE.sub("_", text).strip().strip(".").strip()
+    text = re.sub(r"\s+", " ", text)[:max_length].rstrip(" .")
+    if not text or set(text) <= {"_", "."}:
+        text = default
+    if text.split(".")[0].upper() in _RESERVED:
+        text = f"_{text}"
+    return text
+
+
+def ensure_folder(folder: str | Path) -> Path:
+    """Create the output folder if needed; refuse a path that is a file."""
+    p = Path(folder)
+    if p.exists() and not p.is_dir():
+        raise OutputError("out-is-file", path=str(p))
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError("out-not-writable", path=str(p), detail=exc.strerror or str(exc)) from None
+    return p
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it into place when the block succeeds.
+
+    Refuses a target that Excel holds open (its ``~$`` lock file is beside it), because
+    Windows would refuse the rename and a user would lose track of which file is new.
+    """
+    target = Path(target)
+    folder = ensure_folder(target.parent)
+    if (folder / f"~${target.name}").exists():
+        raise OutputError("out-not-writable", path=str(target), detail="open in Excel")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=target.suffix,
+                                        dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError("out-not-writable", path=str(folder),
+                          detail=exc.strerror or str(exc)) from None
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError("out-not-writable", path=str(target),
+                          detail=exc.strerror or str(exc)) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_bytes(target: str | Path, data: bytes) -> Path:
+    """Write bytes atomically (see :func:`atomic_path`)."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return Path(target)

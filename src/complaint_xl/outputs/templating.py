@@ -1,0 +1,74 @@
+"""Jinja2 templates for e-mails and pages: the team's own copies win over the shipped ones.
+
+Templates live in ``templates/<lang>/`` (shipped inside the package). A folder named
+in the settings (模板文件夹) may hold edited copies with the same names; those are
+used instead. HTML templates are autoescaped, so a customer called ``<script>`` is
+shown, not run. A broken template is reported with its name and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from complaint_xl.errors import ComplaintXLError
+
+__all__ = ["render", "template_dirs"]
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def template_dirs(lang: str, override: str | Path | None = None) -> list[Path]:
+    """Where templates are looked up, first match wins: override, then the shipped set."""
+    shipped = _PACKAGE / "templates"
+    if not shipped.is_dir():  # an editable install: templates/ sits at the repository root
+        shipped = _PACKAGE.parent.parent / "templates"
+    dirs: list[Path] = []
+    if override:
+        o = Path(override)
+        dirs += [o / lang, o]
+    dirs += [shipped / lang, shipped]
+    return [d for d in dirs if d.is_dir()]
+
+
+def _environment(lang: str, override: str | Path | None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(lang, override)]),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml"),
+                                            default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render(name: str, context: dict[str, Any], *, lang: str = "zh",
+           override: str | Path | None = None) -> str:
+    """Render a template by file name (e.g. ``chase_owner.html``) in the given language."""
+    env = _environment(lang, override)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ComplaintXLError("template-error", name=exc.filename or exc.name or name,
+                               line=exc.lineno, detail=exc.message or "") from None
+    except jinja2.TemplateNotFound as exc:
+        raise ComplaintXLError("template-error", name=str(exc), line=0,
+                               detail="template not found") from None
+    except jinja2.UndefinedError as exc:
+        raise ComplaintXLError("template-error", name=name, line=_line_of(exc, name),
+                               detail=str(exc)) from None
+
+
+def _line_of(exc: BaseException, name: str) -> int:
+    """The template line where rendering failed, from the traceback jinja2 rewrites."""
+    tb = exc.__traceback__
+    line = 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

@@ -1,0 +1,118 @@
+"""XlsxWriter helpers shared by every workbook complaint_xl writes.
+
+Two promises hold for all of them: user text stays text (a cell typed ``=HYPERLINK(…)``
+or ``-5%`` is written as a string, never a formula or number), and whole tables are
+written as Excel tables (filters, banding) with one format per column rather than
+styling cell by cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+__all__ = ["SAFE_OPTIONS", "open_workbook", "table_name", "write_cell", "write_table"]
+
+SAFE_OPTIONS: dict[str, Any] = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "nan_inf_to_errors": True,
+    "remove_timezone": True,
+}
+"""Workbook options that keep user text as text (see the module docstring)."""
+
+CJK_FONT = "Microsoft YaHei"
+"""Excel's default CJK UI font on Windows; LibreOffice substitutes a Noto CJK font."""
+
+
+def open_workbook(path: str | Path, *, constant_memory: bool = False) -> Workbook:
+    """A new XlsxWriter workbook with the safe options and a CJK-capable default font."""
+    wb = xlsxwriter.Workbook(str(path), {**SAFE_OPTIONS, "constant_memory": constant_memory})
+    wb.formats[0].set_font_name(CJK_FONT)
+    return wb
+
+
+def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None,
+               date_format: Any = None) -> None:
+    """Write one value with the right XlsxWriter call; strings always as strings."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool | np.bool_):
+        ws.write_boolean(row, col, bool(value), fmt)
+    elif isinstance(value, pd.Timestamp | dt.datetime | dt.date | np.datetime64):
+        ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), date_format or fmt)
+    elif isinstance(value, int | float | np.integer | np.floating):
+        ws.write_number(row, col, float(value), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def table_name(text: str) -> str:
+    """A valid Excel table name from any label (letters, digits, underscores)."""
+    cleaned = "".join(ch if ch.isalnum() and ch.isascii() else "_" for ch in text)
+    return ("T_" + cleaned).strip("_")[:250] or "T_table"
+
+
+def write_table(
+    wb: Workbook,
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    *,
+    first_row: int = 0,
+    first_col: int = 0,
+    name: str | None = None,
+    widths: Mapping[str, float] | None = None,
+    formats: Mapping[str, Any] | None = None,
+    style: str = "Table Style Medium 2",
+) -> tuple[int, int]:
+    """Write a DataFrame as an Excel table with filters; return (last row, last col).
+
+    Headers are the frame's column labels. Date columns get a date format, numbers
+    stay numbers, everything else is written as a string. ``formats`` gives a
+    column-wide cell format by column label.
+    """
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    columns: Sequence[str] = [str(c) for c in frame.columns]
+    n = len(frame)
+    last_row = first_row + max(n, 1)
+    last_col = first_col + len(columns) - 1
+    formats = formats or {}
+    # Row by row, so that a constant_memory workbook (which flushes each finished row)
+    # can take the table too.
+    values = [frame.iloc[:, j].to_numpy(dtype=object) for j in range(len(columns))]
+    col_formats = [formats.get(c) for c in columns]
+    date_fmts = [date_fmt if frame.iloc[:, j].dtype.kind == "M" else None
+                 for j in range(len(columns))]
+    for i in range(n):
+        for j, col_values in enumerate(values):
+            write_cell(ws, first_row + 1 + i, first_col + j, col_values[i], col_formats[j],
+                       date_fmts[j])
+    ws.add_table(first_row, first_col, last_row, last_col, {
+        "name": name or table_name(ws.get_name()),
+        "style": style,
+        "columns": [{"header": c, "header_format": None} for c in columns],
+        "autofilter": True,
+    })
+    for j, col in enumerate(columns):
+        width = (widths or {}).get(col)
+        if width is None:
+            sample = [str(x) for x in frame.iloc[:200, j].tolist() if x is not None]
+            longest = max([_display_width(col), *(_display_width(s) for s in sample)])
+            width = min(max(longest + 2, 8), 60)
+        ws.set_column(first_col + j, first_col + j, width)
+    return last_row, last_col
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes on screen: CJK characters are two wide."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))

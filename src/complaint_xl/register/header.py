@@ -1,0 +1,128 @@
+"""Finding the register's header row and what each column holds.
+
+The header may sit below a title row, in any column order, written with spaces,
+line breaks, full-width brackets or a remark such as 跟进人员(销售人员填写). Each
+cell of the first rows is folded and looked up among the synonyms; the row that
+names the most fields wins. An explicit mapping (``--map`` or the workbook's 列映射
+sheet) is consulted first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from complaint_xl.register.schema import FIELDS
+from complaint_xl.register.text import (
+    cell_text,
+    column_letter,
+    fold,
+    header_key,
+    strip_bracketed,
+)
+
+__all__ = ["HeaderMatch", "find_header"]
+
+SCAN_ROWS: Final[int] = 30
+MIN_FIELDS: Final[int] = 3
+CORE_FIELDS: Final[frozenset[str]] = frozenset(
+    {"customer", "type", "problem", "raised_on", "owner", "deadline", "closed"}
+)
+"""A header must name at least two of these to be taken for a register's."""
+
+_SYNONYMS: Final[dict[str, list[str]]] = {}
+for _f in FIELDS:
+    for _name in (_f.zh, _f.en, _f.name, *_f.synonyms):
+        _SYNONYMS.setdefault(header_key(_name), [])
+        if _f.name not in _SYNONYMS[header_key(_name)]:
+            _SYNONYMS[header_key(_name)].append(_f.name)
+# 联系方式 appears twice in the seed's sheet: the customer's, then the reporter's.
+_SYNONYMS[header_key("联系方式")] = ["customer_contact", "reporter_contact"]
+
+
+@dataclass
+class HeaderMatch:
+    """Where a sheet's header is and which column holds which field."""
+
+    row: int
+    """0-based index of the header row in the sheet's grid."""
+    fields: dict[str, int]
+    """Field name -> 0-based column."""
+    headers: dict[int, str] = field(default_factory=dict)
+    """0-based column -> the header text as written."""
+    extras: dict[str, int] = field(default_factory=dict)
+    """Header text of columns no field claims -> 0-based column (kept, not rejected)."""
+
+    @property
+    def width(self) -> int:
+        return max([*self.fields.values(), *self.extras.values()], default=-1) + 1
+
+    def letter(self, field_name: str) -> str:
+        return column_letter(self.fields[field_name])
+
+
+def _match_row(row: Sequence[Any], mapping: Mapping[str, str]) -> HeaderMatch | None:
+    texts = {c: cell_text(v).strip() for c, v in enumerate(row)}
+    keys = {c: header_key(t) for c, t in texts.items() if t}
+    fields: dict[str, int] = {}
+    wanted = {header_key(h): f for f, h in mapping.items()}
+    for c, key in keys.items():
+        if key in wanted and wanted[key] not in fields:
+            fields[wanted[key]] = c
+    for c, key in keys.items():
+        if c in fields.values():
+            continue
+        for candidate in (key, strip_bracketed(key)):
+            names = [n for n in _SYNONYMS.get(candidate, []) if n not in fields]
+            if names:
+                fields[names[0]] = c
+                break
+    if len(fields) < MIN_FIELDS or len(CORE_FIELDS & fields.keys()) < 2:
+        return None
+    claimed = set(fields.values())
+    headers = {c: texts[c] for c in keys}
+    extras: dict[str, int] = {}
+    for c in keys:
+        if c not in claimed:
+            name = fold(texts[c])
+            while name in extras or name in fields:
+                name += "_"
+            extras[name] = c
+    return HeaderMatch(row=-1, fields=fields, headers=headers, extras=extras)
+
+
+def find_header(rows: Sequence[Sequence[Any]], mapping: Mapping[str, str] | None = None
+                ) -> HeaderMatch | None:
+    """The header row among the first rows: the one naming the most fields, else None.
+
+    A mapping value that is a bare column letter (``type=C``) names that column
+    even when its header says something else.
+    """
+    mapping = dict(mapping or {})
+    letters = {f: h.upper() for f, h in mapping.items() if h.isascii() and h.isalpha()
+               and len(h) <= 3 and h.isupper()}
+    best: HeaderMatch | None = None
+    for r, row in enumerate(rows[:SCAN_ROWS]):
+        match = _match_row(row, {f: h for f, h in mapping.items() if f not in letters})
+        if match is None and letters:
+            match = HeaderMatch(row=-1, fields={}, headers={})
+        if match is None:
+            continue
+        for f, letter in letters.items():
+            col = _letter_index(letter)
+            match.fields[f] = col
+            match.extras = {k: v for k, v in match.extras.items() if v != col}
+        if len(match.fields) < MIN_FIELDS:
+            continue
+        match.row = r
+        if best is None or len(match.fields) > len(best.fields):
+            best = match
+    return best
+
+
+def _letter_index(letter: str) -> int:
+    col = 0
+    for ch in letter:
+        col = col * 26 + ord(ch) - 64
+    return col - 1

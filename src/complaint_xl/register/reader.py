@@ -1,0 +1,253 @@
+"""Reading a register into one DataFrame with the canonical fields.
+
+The frame has one row per complaint and a fixed set of columns, whatever the
+sheet looked like, so the checks, the chase and the KPIs never ask which columns
+exist:
+
+- every field of :data:`~complaint_xl.register.schema.FIELDS` (None/NaT where the
+  sheet lacks it; :attr:`Register.present` says which it has);
+- ``_sheet`` and ``_row``: where the row is, as the user sees it in Excel;
+- for each date field, ``<field>__note`` (how the cell was read, see
+  :func:`~complaint_xl.register.dates.parse_date`) and ``<field>__raw`` (the text
+  of the cell where it was not a clean date);
+- ``closed`` (True/False/None as written), ``closed__raw``, ``is_closed`` (the
+  flag says yes or a closing date is present), ``is_major``, ``seq__num``,
+  ``deadline_derived`` (the deadline came from the SLA setting).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from complaint_xl.errors import UnusableFile
+from complaint_xl.register.book import Book, Grid
+from complaint_xl.register.dates import parse_dates
+from complaint_xl.register.header import HeaderMatch, find_header
+from complaint_xl.register.schema import (
+    CLOSED_NO,
+    CLOSED_YES,
+    DATE_FIELDS,
+    FIELD_NAMES,
+    FIELDS,
+    KEY_FIELDS,
+    SEVERITY_MAJOR,
+)
+from complaint_xl.register.text import cell_text, column_letter, fold, header_key, map_unique
+from complaint_xl.settings import Settings, sheet_role
+from complaint_xl.workdays import Calendar
+
+__all__ = ["Register", "SheetLayout", "read_register"]
+
+TOTAL_WORDS: Final[frozenset[str]] = frozenset(
+    {"合计", "总计", "小计", "共计", "合 计", "total", "sum", "subtotal", "grandtotal"}
+)
+_CUSTOMER = re.compile(r"^(?P<name>.*?)\s*\((?P<attr>[^()]*)\)$")
+_FIELD_KIND: Final[dict[str, str]] = {f.name: f.kind for f in FIELDS}
+
+
+@dataclass
+class SheetLayout:
+    """Where one sheet's register sits: its header row and its columns."""
+
+    name: str
+    header_row: int
+    """The Excel row number of the header (1-based)."""
+    columns: dict[str, tuple[str, str]]
+    """Field -> (column letter, header as written)."""
+    extras: dict[str, str] = field(default_factory=dict)
+    """Header of an unknown column -> its letter."""
+
+
+@dataclass
+class Register:
+    """A register read from a file: the frame, and how its sheets were laid out."""
+
+    path: str
+    frame: pd.DataFrame
+    sheets: list[SheetLayout]
+    present: frozenset[str]
+    """Fields that some sheet has a column for."""
+    extras: pd.DataFrame
+    """Unknown columns, kept as text on the same index as ``frame``."""
+    notes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def place(self, sheet: str, field_name: str) -> tuple[str, str]:
+        """(column letter, header) of a field on a sheet; ('', '') if it has none."""
+        for layout in self.sheets:
+            if layout.name == sheet:
+                return layout.columns.get(field_name, ("", ""))
+        return "", ""
+
+
+def _text(values: np.ndarray, key: bool) -> np.ndarray:
+    """Cells as trimmed text (folded for category fields); None for empty."""
+    def convert(v: Any) -> str | None:
+        text = cell_text(v)
+        text = fold(text) if key else text.strip()
+        return text or None
+
+    return map_unique(pd.Series(values, dtype=object), convert).to_numpy()
+
+
+def _nonempty(value: Any) -> bool:
+    return bool(cell_text(value).strip())
+
+
+def _closed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The 是否结案 flag as True/False/None, and the raw text where it is unknown."""
+    def convert(v: Any) -> Any:
+        text = fold(cell_text(v)).lower()
+        if not text:
+            return None
+        if text in CLOSED_YES:
+            return True
+        if text in CLOSED_NO:
+            return False
+        return "?"
+
+    flag = map_unique(values, convert)
+    unknown = flag.eq("?")
+    raw = pd.Series(np.where(unknown, values.map(cell_text, na_action="ignore"), None),
+                    index=values.index, dtype=object)
+    return flag.where(~unknown, None), raw
+
+
+def _split_customer(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """名称(属性) -> (名称, 属性); full-width brackets were folded already."""
+    def split(v: Any) -> tuple[Any, Any]:
+        if not isinstance(v, str):
+            return v, None
+        m = _CUSTOMER.match(v)
+        return (m["name"].strip() or v, m["attr"].strip() or None) if m else (v, None)
+
+    pairs = map_unique(values, split)
+    return (pd.Series([p[0] for p in pairs], index=values.index, dtype=object),
+            pd.Series([p[1] for p in pairs], index=values.index, dtype=object))
+
+
+def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
+                 as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    start = match.row + 1
+    cols = grid.columns(start, match.width)
+    n = len(cols[0]) if cols else 0
+    data: dict[str, Any] = {}
+    empty = np.full(n, None, dtype=object)
+    filled = np.zeros(n, dtype=np.int64)
+    for f in FIELD_NAMES:
+        c = match.fields.get(f)
+        raw = cols[c] if c is not None else empty
+        if f in DATE_FIELDS:
+            data[f] = raw  # parsed after the rows are filtered
+        else:
+            data[f] = _text(raw, f in KEY_FIELDS or _FIELD_KIND[f] != "text")
+        if c is not None and f != "seq":
+            filled += map_unique(pd.Series(raw, dtype=object), _nonempty).to_numpy(dtype=np.int64)
+    frame = pd.DataFrame(data)
+    frame.insert(0, "_row", np.arange(start + 1, start + 1 + n, dtype=np.int64))
+    frame.insert(0, "_sheet", name)
+    # Blank rows, notes under the table and a 合计 row are not complaints.
+    total = np.zeros(n, dtype=bool)
+    for f in ("seq", "customer", "owner", "type"):
+        total |= frame[f].map(lambda v: isinstance(v, str) and header_key(v) in TOTAL_WORDS,
+                              na_action="ignore").fillna(False).to_numpy(dtype=bool)
+    keep = (filled >= 2) & ~total
+    extras = pd.DataFrame(
+        {h: _text(cols[c], False) for h, c in match.extras.items() if c < len(cols)},
+        index=frame.index,
+    )
+    return frame[keep], extras[keep]
+
+
+def _finish(frame: pd.DataFrame, settings: Settings, calendar: Calendar,
+            as_of: dt.date) -> pd.DataFrame:
+    """Parse dates and flags, split the customer, derive missing deadlines."""
+    out = frame.reset_index(drop=True)
+    for f in DATE_FIELDS:
+        raw = out[f]
+        days, notes = parse_dates(raw, as_of=as_of, order=settings.date_order)
+        out[f] = days
+        out[f"{f}__note"] = notes
+        out[f"{f}__raw"] = pd.Series(
+            np.where(notes.notna(), raw.map(cell_text, na_action="ignore"), None),
+            index=out.index, dtype=object)
+    out["closed"], out["closed__raw"] = _closed(out["closed"])
+    name, attr = _split_customer(out["customer"])
+    out["customer"] = name
+    out["customer_attr"] = out["customer_attr"].where(out["customer_attr"].notna(), attr)
+    out["is_closed"] = out["closed"].eq(True).to_numpy(dtype=bool) | out["closed_on"].notna()
+    out["is_major"] = out["severity"].map(
+        lambda v: isinstance(v, str) and v.lower() in SEVERITY_MAJOR, na_action="ignore"
+    ).fillna(False).astype(bool)
+    out["seq__num"] = pd.to_numeric(out["seq"], errors="coerce")
+    out["deadline_derived"] = out["deadline"].isna() & out["raised_on"].notna()
+    if out["deadline_derived"].any():
+        sla = sla_days(out, settings)
+        need = out["deadline_derived"].to_numpy()
+        derived = calendar.add(out.loc[need, "raised_on"], sla[need])
+        out.loc[need, "deadline"] = pd.to_datetime(derived)
+    return out
+
+
+def sla_days(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """The SLA in working days for each row: per type, shorter for major complaints."""
+    base = frame["type"].map(lambda t: settings.sla_by_type.get(t, settings.sla_days),
+                             na_action="ignore").fillna(settings.sla_days).to_numpy(dtype=np.int64)
+    major = frame["is_major"].to_numpy(dtype=bool)
+    return np.where(major, np.minimum(base, settings.sla_major_days), base)
+
+
+def read_register(book: Book, settings: Settings, calendar: Calendar, *, as_of: dt.date,
+                  mapping: Mapping[str, str] | None = None,
+                  grids: Mapping[str, Grid] | None = None) -> Register:
+    """Read every sheet that holds the register (they share its header) into one frame.
+
+    ``mapping`` (field -> header or column letter) wins over the workbook's 列映射
+    sheet, which wins over the built-in synonyms. Raises UnusableFile when no sheet
+    holds a register or a mapped header is missing.
+    """
+    mapping = {**settings.mapping, **(mapping or {})}
+    grids = grids if grids is not None else {n: book.grid(n) for n in book.sheet_names
+                                             if sheet_role(n) is None}
+    matches: dict[str, HeaderMatch] = {}
+    for name, grid in grids.items():
+        if sheet_role(name) is not None:
+            continue
+        match = find_header(grid.head(), mapping)
+        if match is not None:
+            matches[name] = match
+    if not matches:
+        raise UnusableFile("no-register", path=str(book.path))
+    best = max(matches.values(), key=lambda m: len(m.fields))
+    chosen = {n: m for n, m in matches.items() if m.fields.keys() == best.fields.keys()}
+    for f, header in mapping.items():
+        if f not in best.fields:
+            raise UnusableFile("mapping-missing", field=f, header=header, path=str(book.path))
+    frames, extra_frames, layouts = [], [], []
+    for name, match in chosen.items():
+        frame, extras = _sheet_frame(name, grids[name], match, settings, as_of)
+        frames.append(frame)
+        extra_frames.append(extras)
+        layouts.append(SheetLayout(
+            name=name,
+            header_row=match.row + 1,
+            columns={f: (column_letter(c), match.headers.get(c, "")) for f, c in
+                     match.fields.items()},
+            extras={h: column_letter(c) for h, c in match.extras.items()},
+        ))
+    frame = _finish(pd.concat(frames, ignore_index=True), settings, calendar, as_of)
+    extras = pd.concat(extra_frames, ignore_index=True) if extra_frames else pd.DataFrame()
+    present = frozenset(best.fields)
+    if "customer" in present:
+        present |= {"customer_attr"} if frame["customer_attr"].notna().any() else set()
+    return Register(str(book.path), frame, layouts, present, extras.reset_index(drop=True),
+                    list(book.notes))

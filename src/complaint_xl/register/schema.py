@@ -1,0 +1,121 @@
+"""The register's fields: canonical names, headers as people type them, and the value lists.
+
+Real sheets name their columns in many ways; every header is folded (see
+:func:`complaint_xl.register.text.header_key`) before it is looked up here, so the
+synonyms below are written once, in folded form's source spelling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+__all__ = [
+    "CLOSED_NO",
+    "CLOSED_YES",
+    "DATE_FIELDS",
+    "DEFAULT_SUPPORT_UNITS",
+    "DEFAULT_TYPES",
+    "EFFECT_VALUES",
+    "FIELDS",
+    "FIELD_NAMES",
+    "KEY_FIELDS",
+    "SEVERITY_MAJOR",
+    "SEVERITY_VALUES",
+    "TEXT_FIELDS",
+    "Field",
+]
+
+Kind = Literal["text", "date", "flag", "seq"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One column of the register as the product understands it."""
+
+    name: str
+    """Canonical field name used in code, JSON and the column-mapping settings."""
+    zh: str
+    """The header the product's own template uses."""
+    en: str
+    """English header, used when ``--lang en``."""
+    kind: Kind = "text"
+    synonyms: tuple[str, ...] = ()
+    """Other headers that mean this field (compared after folding)."""
+
+
+FIELDS: Final[tuple[Field, ...]] = (
+    Field("seq", "序号", "No.", "seq", ("编号", "序", "no", "no.", "number", "#", "seq")),
+    Field(
+        "customer",
+        "客户(属性)",
+        "Customer",
+        "text",
+        ("客户", "客户名称", "客户(属性)", "客户名称(属性)", "customer", "customername", "client"),
+    ),
+    Field("customer_attr", "客户属性", "Customer attribute", "text",
+          ("属性", "客户类别", "客户类型", "customerattribute", "customertype", "attribute")),
+    Field("customer_contact", "联系方式", "Customer contact", "text",
+          ("客户联系方式", "客户电话", "联系电话", "电话", "customercontact", "contact", "phone")),
+    Field("reporter", "反应人", "Reported by", "text",
+          ("反映人", "投诉人", "提出人", "联系人", "reporter", "reportedby")),
+    Field("reporter_contact", "反应人联系方式", "Reporter contact", "text",
+          ("反映人联系方式", "投诉人电话", "联系人电话", "reportercontact")),
+    Field("owner", "跟进人员", "Owner", "text",
+          ("跟进人员(销售人员填写)", "跟进人", "负责人", "跟进", "销售人员", "业务员", "owner",
+           "salesperson", "followedupby")),
+    Field("type", "投诉项目", "Type", "text",
+          ("投诉类型", "类型", "投诉类别", "类别", "type", "complainttype", "category")),
+    Field("problem", "问题点(评估)", "Problem", "text",
+          ("问题点", "问题描述", "投诉内容", "问题", "problem", "description", "issue")),
+    Field("responsible", "责任方类别", "Responsible party", "text",
+          ("责任方", "责任类别", "责任部门", "responsible", "responsibleparty")),
+    Field("raised_on", "提出日期", "Raised on", "date",
+          ("投诉日期", "登记日期", "日期", "提出时间", "投诉时间", "date", "raisedon",
+           "dateraised", "received")),
+    Field("support_unit", "支援单位", "Support unit", "text",
+          ("支援", "支援或协助单", "支援或协助单位", "协助单位", "支援部门", "supportunit",
+           "support")),
+    Field("deadline", "解决期限", "Deadline", "date",
+          ("期限", "截止日期", "要求完成日期", "deadline", "duedate", "due")),
+    Field("support_need", "支援或协助需求点", "Support needed", "text",
+          ("需求点", "支援需求", "协助需求", "supportneed", "supportneeded", "helpneeded")),
+    Field("progress", "进展情况", "Progress", "text", ("进展", "进度", "处理进展", "progress")),
+    Field("effect", "效果评估", "Effect", "text",
+          ("效果", "评估", "effect", "effectevaluation", "evaluation")),
+    Field("summary", "结案或小结", "Summary", "text",
+          ("结案小结", "小结", "处理结果", "summary", "closingnote", "resolution")),
+    Field("closed", "是否结案", "Closed?", "flag",
+          ("结案", "是否关闭", "状态", "closed", "isclosed", "closed?")),
+    Field("closed_on", "结案日期", "Closed on", "date",
+          ("结案时间", "关闭日期", "完成日期", "closedon", "dateclosed", "closeddate")),
+    Field("severity", "严重程度", "Severity", "text",
+          ("严重性", "级别", "等级", "投诉级别", "severity", "level")),
+)
+
+FIELD_NAMES: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS)
+DATE_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.kind == "date")
+TEXT_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.kind == "text")
+
+KEY_FIELDS: Final[frozenset[str]] = frozenset(
+    {"customer", "customer_attr", "owner", "type", "support_unit", "responsible", "effect",
+     "severity"}
+)
+"""Fields whose values are categories: folded (full-width, spaces) so that 售后 == ' 售后 '."""
+
+DEFAULT_TYPES: Final[tuple[str, ...]] = (
+    "培训", "申请", "售后", "对账", "发货", "物流", "销售物料", "缺货", "发票", "安装", "品质",
+    "市场信息",
+)
+DEFAULT_SUPPORT_UNITS: Final[tuple[str, ...]] = ("销售", "财务", "内务", "工厂", "其他")
+EFFECT_VALUES: Final[tuple[str, ...]] = ("有效", "部分有效", "无效")
+SEVERITY_VALUES: Final[tuple[str, ...]] = ("一般", "重大")
+SEVERITY_MAJOR: Final[frozenset[str]] = frozenset({"重大", "major", "严重", "high", "重大投诉"})
+
+CLOSED_YES: Final[frozenset[str]] = frozenset(
+    {"是", "y", "yes", "已结案", "结案", "已关闭", "关闭", "1", "true", "√", "✓", "✔", "closed",
+     "done", "已完成"}
+)
+CLOSED_NO: Final[frozenset[str]] = frozenset(
+    {"否", "n", "no", "未结案", "未关闭", "0", "false", "×", "✗", "x", "open", "处理中", "跟进中"}
+)

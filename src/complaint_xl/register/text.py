@@ -1,0 +1,76 @@
+"""Text folding shared by the reader, the checks and the breakdowns.
+
+People type the same value in many ways: full-width letters and brackets from a
+Chinese input method, stray spaces, ideographic spaces. Folding makes them equal,
+and it runs once per *distinct* value (``pd.factorize``), so a million rows with a
+dozen types cost a dozen folds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["cell_text", "column_letter", "fold", "header_key", "map_unique", "strip_bracketed"]
+
+_SPACES = re.compile(r"\s+")
+_BRACKETED = re.compile(r"\([^)]*\)$")
+
+
+def fold(value: str) -> str:
+    """NFKC-fold (full-width to half-width, ideographic space to space) and trim."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+
+
+def header_key(value: str) -> str:
+    """The comparison key of a header: folded, no spaces at all, lower case."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", value)).lower()
+
+
+def strip_bracketed(key: str) -> str:
+    """Drop a trailing ``(…)`` remark, as in 跟进人员(销售人员填写)."""
+    return _BRACKETED.sub("", key)
+
+
+def cell_text(value: Any) -> str:
+    """A cell value as the text a person sees; '' for empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def map_unique(values: pd.Series, func: Callable[[Any], Any], dtype: Any = object) -> pd.Series:
+    """Apply ``func`` once per distinct value and broadcast the results back.
+
+    Registers repeat their values (types, owners, dates); this turns a per-row
+    Python call into a per-value one.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [func(u) for u in uniques]
+    mapped[-1] = func(None)
+    result = mapped[codes]  # -1 (missing) picks the last slot
+    return pd.Series(result, index=values.index, dtype=dtype)
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,451 @@
+"""Settings the team keeps in the workbook itself, with documented defaults.
+
+The coordinator changes SLA days, staff e-mails and thresholds in Excel, not in
+Python: the sheets 设置 (key/value), 人员 (staff), 列表 (value lists and SLA per
+type), 节假日 (holidays), 列映射 (column mapping) and 规则 (rule switches) are read
+when present. A malformed entry never stops a run: it becomes a
+:class:`SettingsProblem` naming the cell, and the default is kept for that part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Final, Literal
+
+from complaint_xl.register.dates import parse_date
+from complaint_xl.register.schema import (
+    CLOSED_NO,
+    DEFAULT_SUPPORT_UNITS,
+    DEFAULT_TYPES,
+    EFFECT_VALUES,
+    FIELD_NAMES,
+    FIELDS,
+    SEVERITY_VALUES,
+)
+from complaint_xl.register.text import cell_text, column_letter, fold, header_key
+
+__all__ = [
+    "SETTINGS_SHEETS",
+    "Person",
+    "RuleSetting",
+    "Settings",
+    "SettingsProblem",
+    "read_settings",
+]
+
+Lang = Literal["zh", "en"]
+
+# Sheet roles and the names a workbook may give them (folded keys).
+SETTINGS_SHEETS: Final[dict[str, tuple[str, ...]]] = {
+    "settings": ("设置", "settings", "配置", "参数"),
+    "staff": ("人员", "staff", "人员名单", "people"),
+    "lists": ("列表", "lists", "选项", "下拉列表"),
+    "holidays": ("节假日", "holidays", "假期"),
+    "mapping": ("列映射", "mapping", "columnmapping", "字段映射"),
+    "rules": ("规则", "rules", "校验规则"),
+}
+"""Sheets that hold configuration; they are never read as a register."""
+
+TOOL_SHEETS: Final[tuple[str, ...]] = (
+    "检查结果", "findings", "催办", "chase", "周报", "weekly", "使用说明", "instructions",
+    "readme", "xlwings.conf", "_xlwings.conf",
+)
+"""Sheets the product itself writes or ships; never read as a register."""
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsProblem:
+    """A settings cell that could not be used; the default stands for it."""
+
+    sheet: str
+    cell: str
+    key: str
+    value: str
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: Lang = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A member of staff: who gets the chase mail and whom it is copied to."""
+
+    name: str
+    email: str | None = None
+    superior: str | None = None
+    role: str | None = None
+    unit: str | None = None
+    """The support unit this person answers for (rule 8 mails go to them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetting:
+    """A team's choice for one check: off, or another severity."""
+
+    enabled: bool = True
+    severity: Literal["error", "warning"] | None = None
+
+
+@dataclass
+class Settings:
+    """Everything configurable, with the defaults a new team starts from."""
+
+    lang: Lang = "zh"
+    country: str = "CN"
+    sla_days: int = 15
+    """Working days from raised_on to the deadline when the sheet gives none."""
+    sla_major_days: int = 5
+    """The shorter clock for 重大 (major) complaints."""
+    sla_by_type: dict[str, int] = field(default_factory=dict)
+    due_soon_days: int = 2
+    escalate_level2_after: int = 3
+    """Working days overdue after which the owner's superior is copied."""
+    escalate_level3_after: int = 10
+    """Working days overdue after which the manager gets the item."""
+    date_order: Literal["ymd", "dmy", "mdy"] = "ymd"
+    problem_min_length: int = 10
+    vague_phrases: tuple[str, ...] = (
+        "问题较多", "问题很多", "有问题", "不满意", "投诉", "售后问题", "质量问题", "反映问题",
+        "较多", "一些问题", "很差",
+    )
+    types: tuple[str, ...] = DEFAULT_TYPES
+    support_units: tuple[str, ...] = DEFAULT_SUPPORT_UNITS
+    effect_values: tuple[str, ...] = EFFECT_VALUES
+    severity_values: tuple[str, ...] = SEVERITY_VALUES
+    key_accounts: tuple[str, ...] = ()
+    staff: dict[str, Person] = field(default_factory=dict)
+    """Staff by folded name."""
+    manager: str | None = None
+    report_recipients: tuple[str, ...] = ()
+    sender: str | None = None
+    company: str | None = None
+    drafts_folder: str | None = None
+    templates_folder: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    """Field name -> header text, for sheets whose headers the synonyms miss."""
+    holidays: dict[dt.date, bool] = field(default_factory=dict)
+    """Day -> True (extra working day) or False (extra day off)."""
+    rules: dict[str, RuleSetting] = field(default_factory=dict)
+    problems: list[SettingsProblem] = field(default_factory=list)
+    source: str | None = None
+    """The workbook the settings came from, or None for the defaults."""
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with command-line choices applied (they win over the workbook)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def person(self, name: str | None) -> Person | None:
+        """The staff entry for a name as typed in the register."""
+        return self.staff.get(fold(name)) if name else None
+
+
+# -- the key/value sheet --------------------------------------------------------------
+
+_Kind = Literal["int", "text", "list", "lang", "order", "country"]
+
+_KEYS: Final[dict[str, tuple[_Kind, tuple[str, ...]]]] = {
+    "lang": ("lang", ("语言", "language", "lang")),
+    "country": ("country", ("国家", "国家/地区", "country", "holidaycountry", "节假日国家")),
+    "sla_days": ("int", ("默认时限", "默认时限(工作日)", "时限", "sla", "sladays", "默认处理时限")),
+    "sla_major_days": ("int", ("重大投诉时限", "重大投诉时限(工作日)", "重大时限", "slamajor",
+                               "slamajordays")),
+    "due_soon_days": ("int", ("到期提醒", "到期提醒(工作日)", "即将到期", "duesoon",
+                              "duesoondays")),
+    "escalate_level2_after": ("int", ("二级升级", "二级升级(逾期工作日)", "抄送上级",
+                                      "level2after", "escalatelevel2after")),
+    "escalate_level3_after": ("int", ("三级升级", "三级升级(逾期工作日)", "上报经理",
+                                      "level3after", "escalatelevel3after")),
+    "date_order": ("order", ("日期顺序", "日期格式", "dateorder")),
+    "problem_min_length": ("int", ("问题点最短字数", "问题点最少字数", "problemminlength")),
+    "vague_phrases": ("list", ("笼统用语", "笼统表述", "vaguephrases")),
+    "manager": ("text", ("经理", "主管经理", "manager")),
+    "report_recipients": ("list", ("周报收件人", "收件人", "reportrecipients", "recipients")),
+    "sender": ("text", ("发件人", "sender", "from")),
+    "company": ("text", ("公司名称", "公司", "company")),
+    "drafts_folder": ("text", ("草稿文件夹", "输出文件夹", "draftsfolder", "outputfolder")),
+    "templates_folder": ("text", ("模板文件夹", "templatesfolder")),
+}
+_KEY_LOOKUP: Final[dict[str, str]] = {
+    header_key(syn): name for name, (_, syns) in _KEYS.items() for syn in syns
+}
+_LANGS: Final[dict[str, str]] = {
+    "zh": "zh", "中文": "zh", "简体中文": "zh", "chinese": "zh", "en": "en", "english": "en",
+    "英文": "en",
+}
+_ORDERS: Final[dict[str, str]] = {
+    "ymd": "ymd", "年月日": "ymd", "dmy": "dmy", "日月年": "dmy", "day-first": "dmy",
+    "dayfirst": "dmy", "mdy": "mdy", "月日年": "mdy", "month-first": "mdy", "monthfirst": "mdy",
+}
+
+
+def _cell(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row + 1}"
+
+
+def _split_list(text: str) -> tuple[str, ...]:
+    for sep in ("；", "，", "、", "\n", ","):
+        text = text.replace(sep, ";")
+    return tuple(p for p in (fold(x) for x in text.split(";")) if p)
+
+
+class _Reader:
+    """Collects values and problems while the sheets are read."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.s = settings
+
+    def problem(self, sheet: str, row: int, col: int, key: str, value: Any,
+                zh: str, en: str) -> None:
+        self.s.problems.append(
+            SettingsProblem(sheet, _cell(row, col), key, cell_text(value), zh, en)
+        )
+
+    def key_values(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        for r, row in enumerate(rows):
+            if len(row) < 2:
+                continue
+            key = _KEY_LOOKUP.get(header_key(cell_text(row[0])))
+            raw = row[1]
+            text = fold(cell_text(raw))
+            if key is None or not text:
+                continue
+            kind = _KEYS[key][0]
+            label = cell_text(row[0]).strip()
+            if kind == "int":
+                try:
+                    number = float(text)
+                    if not number.is_integer() or not 0 <= number <= 365:
+                        raise ValueError
+                except ValueError:
+                    self.problem(sheet, r, 1, label, raw,
+                                 f"“{label}”应为 0 到 365 之间的整数，已按默认值 "
+                                 f"{getattr(self.s, key)} 处理",
+                                 f"'{label}' must be a whole number from 0 to 365; "
+                                 f"the default {getattr(self.s, key)} is used")
+                    continue
+                setattr(self.s, key, int(number))
+            elif kind == "list":
+                setattr(self.s, key, _split_list(text))
+            elif kind == "lang":
+                lang = _LANGS.get(text.lower())
+                if lang is None:
+                    self.problem(sheet, r, 1, label, raw, f"“{label}”应为 zh 或 en",
+                                 f"'{label}' must be zh or en")
+                else:
+                    self.s.lang = lang  # type: ignore[assignment]
+            elif kind == "order":
+                order = _ORDERS.get(header_key(text))
+                if order is None:
+                    self.problem(sheet, r, 1, label, raw,
+                                 f"“{label}”应为 ymd、dmy 或 mdy",
+                                 f"'{label}' must be ymd, dmy or mdy")
+                else:
+                    self.s.date_order = order  # type: ignore[assignment]
+            elif kind == "country":
+                import holidays
+
+                code = text.upper()
+                if code in holidays.list_supported_countries():
+                    self.s.country = code
+                else:
+                    self.problem(sheet, r, 1, label, raw,
+                                 f"“{label}”不是已知的国家代码（如 CN）",
+                                 f"'{label}' is not a known country code (such as CN)")
+            else:
+                setattr(self.s, key, text)
+
+    def table(self, rows: Sequence[Sequence[Any]], columns: dict[str, tuple[str, ...]]
+              ) -> tuple[int, dict[str, int]]:
+        """Find a table's header row; return its index and the column of each role."""
+        wanted = {header_key(s): role for role, syns in columns.items() for s in syns}
+        for r, row in enumerate(rows[:20]):
+            found: dict[str, int] = {}
+            for c, value in enumerate(row):
+                key = header_key(cell_text(value))
+                role = wanted.get(key) or wanted.get(key.split("(")[0])
+                if role and role not in found:
+                    found[role] = c
+            if found:
+                return r, found
+        return -1, {}
+
+    def staff(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        head, cols = self.table(rows, {
+            "name": ("姓名", "名字", "人员", "name"),
+            "email": ("邮箱", "电子邮件", "邮件", "email", "e-mail", "mail"),
+            "superior": ("上级", "直属上级", "主管", "superior", "manager"),
+            "role": ("角色", "职务", "岗位", "role"),
+            "unit": ("负责支援单位", "支援单位", "单位", "unit", "supportunit"),
+        })
+        if "name" not in cols:
+            if rows:
+                self.problem(sheet, 0, 0, sheet, "", f"“{sheet}”表缺少“姓名”列，人员表未读取",
+                             f"sheet '{sheet}' has no Name column; staff not read")
+            return
+        for r in range(head + 1, len(rows)):
+            row = rows[r]
+
+            def get(role: str, row: Sequence[Any] = row) -> str | None:
+                c = cols.get(role)
+                text = fold(cell_text(row[c])) if c is not None and c < len(row) else ""
+                return text or None
+
+            name = get("name")
+            if not name:
+                continue
+            email = get("email")
+            if email and ("@" not in email or any(ch in email for ch in " \r\n,;<>")):
+                self.problem(sheet, r, cols["email"], name, email,
+                             f"{name} 的邮箱“{email}”格式不对，催办邮件将不填收件人",
+                             f"{name}'s e-mail '{email}' is not an address; drafts leave To empty")
+                email = None
+            self.s.staff[name] = Person(name, email, get("superior"), get("role"), get("unit"))
+
+    def lists(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        head, cols = self.table(rows, {
+            "types": ("投诉项目", "投诉类型", "类型", "types", "type"),
+            "sla": ("时限", "时限(工作日)", "sla", "sladays"),
+            "support_units": ("支援单位", "支援", "supportunits", "supportunit"),
+            "effect_values": ("效果评估", "effect", "effectvalues"),
+            "severity_values": ("严重程度", "severity", "severityvalues"),
+            "key_accounts": ("大客户", "重点客户", "keyaccounts"),
+        })
+        if head < 0:
+            return
+        for role in ("types", "support_units", "effect_values", "severity_values",
+                     "key_accounts"):
+            c = cols.get(role)
+            if c is None:
+                continue
+            values = [fold(cell_text(row[c])) for row in rows[head + 1:] if c < len(row)]
+            values = list(dict.fromkeys(v for v in values if v))
+            if values:
+                setattr(self.s, role, tuple(values))
+        if "sla" in cols and "types" in cols:
+            tc, sc = cols["types"], cols["sla"]
+            for r in range(head + 1, len(rows)):
+                row = rows[r]
+                if max(tc, sc) >= len(row):
+                    continue
+                name, raw = fold(cell_text(row[tc])), row[sc]
+                text = fold(cell_text(raw))
+                if not name or not text:
+                    continue
+                try:
+                    days = float(text)
+                    if not days.is_integer() or not 1 <= days <= 365:
+                        raise ValueError
+                except ValueError:
+                    self.problem(sheet, r, sc, name, raw,
+                                 f"“{name}”的时限应为 1 到 365 的整数，已按默认时限处理",
+                                 f"the SLA of '{name}' must be a whole number from 1 to 365; "
+                                 "the default SLA is used")
+                    continue
+                self.s.sla_by_type[name] = int(days)
+
+    def holidays(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        head, cols = self.table(rows, {
+            "date": ("日期", "date", "day"),
+            "kind": ("类型", "上班/休息", "是否上班", "kind", "type", "working"),
+        })
+        if "date" not in cols:
+            return
+        for r in range(head + 1, len(rows)):
+            row = rows[r]
+            dc = cols["date"]
+            raw = row[dc] if dc < len(row) else None
+            if raw in (None, ""):
+                continue
+            day, note = parse_date(raw, as_of=dt.date.today(), order=self.s.date_order)
+            if note not in (None, "text") or day != day:
+                self.problem(sheet, r, dc, "日期", raw, "节假日表中的日期无法识别，此行未用",
+                             "a date in the holidays sheet cannot be read; the row is ignored")
+                continue
+            kc = cols.get("kind")
+            kind = fold(cell_text(row[kc])).lower() if kc is not None and kc < len(row) else ""
+            working = kind in ("上班", "工作日", "调休上班", "补班", "working", "workday", "work",
+                               "是", "yes", "y", "1", "true")
+            self.s.holidays[day.astype(dt.date)] = working
+
+    def mapping(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        head, cols = self.table(rows, {
+            "field": ("字段", "field"),
+            "header": ("表头", "列名", "header", "column"),
+        })
+        if "field" not in cols or "header" not in cols:
+            return
+        by_label = {header_key(f.zh): f.name for f in FIELDS} | {
+            header_key(f.en): f.name for f in FIELDS} | {f.name: f.name for f in FIELDS}
+        for r in range(head + 1, len(rows)):
+            row = rows[r]
+            fc, hc = cols["field"], cols["header"]
+            name = cell_text(row[fc]).strip() if fc < len(row) else ""
+            header = fold(cell_text(row[hc])) if hc < len(row) else ""
+            if not name or not header:
+                continue
+            field_name = by_label.get(header_key(name), name if name in FIELD_NAMES else None)
+            if field_name is None:
+                self.problem(sheet, r, fc, name, name,
+                             f"列映射中的字段“{name}”不存在", f"unknown field '{name}' in the mapping")
+                continue
+            self.s.mapping[field_name] = header
+
+    def rules(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        head, cols = self.table(rows, {
+            "code": ("代码", "规则代码", "code"),
+            "enabled": ("启用", "是否启用", "enabled", "on"),
+            "severity": ("级别", "严重性", "severity"),
+        })
+        if "code" not in cols:
+            return
+        for r in range(head + 1, len(rows)):
+            row = rows[r]
+
+            def get(role: str, row: Sequence[Any] = row) -> str:
+                c = cols.get(role)
+                return fold(cell_text(row[c])).lower() if c is not None and c < len(row) else ""
+
+            code = get("code")
+            if not code:
+                continue
+            enabled_text, sev_text = get("enabled"), get("severity")
+            enabled = enabled_text not in CLOSED_NO | {"停用", "关闭", "off", "disabled"}
+            severity = {"错误": "error", "error": "error", "警告": "warning",
+                        "warning": "warning", "提示": "warning"}.get(sev_text)
+            if sev_text and severity is None:
+                self.problem(sheet, r, cols["severity"], code, sev_text,
+                             "级别应为“错误”或“警告”", "severity must be error or warning")
+            self.s.rules[code] = RuleSetting(enabled, severity)  # type: ignore[arg-type]
+
+
+def read_settings(sheets: dict[str, Sequence[Sequence[Any]]], *, source: str | None = None
+                  ) -> Settings:
+    """Settings from a workbook's sheets (name -> rows of cell values), defaults elsewhere.
+
+    Only sheets whose (folded) names are in :data:`SETTINGS_SHEETS` are looked at.
+    """
+    settings = Settings(source=source)
+    reader = _Reader(settings)
+    roles = {header_key(n): role for role, names in SETTINGS_SHEETS.items() for n in names}
+    for name, rows in sheets.items():
+        role = roles.get(header_key(name))
+        if role == "settings":
+            reader.key_values(name, rows)
+        elif role is not None:
+            getattr(reader, role)(name, rows)
+    return settings
+
+
+def sheet_role(name: str) -> str | None:
+    """The settings role of a sheet name, 'tool' for the product's own sheets, else None."""
+    key = header_key(name)
+    for role, names in SETTINGS_SHEETS.items():
+        if key in {header_key(n) for n in names}:
+            return role
+    if key in {header_key(n) for n in TOOL_SHEETS}:
+        return "tool"
+    return None
