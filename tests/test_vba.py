@@ -8,9 +8,10 @@ xlwings' quickstart workbook, and LibreOffice's own VBA import where installed.
 from __future__ import annotations
 
 import io
-import os
+import random
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
 from importlib import resources
@@ -130,7 +131,7 @@ def test_compression_round_trips_through_oletools(size: int, kind: str) -> None:
     data = {
         "text": text_like(size),
         "repetitive": ((b"\x00" * 5000 + b"ab" * 3000) * (1 + size // 11000))[:size],
-        "random": os.urandom(size),
+        "random": random.Random(size).randbytes(size),
     }[kind]
     packed = compress(data)
     restored = oletools_decompress(packed)
@@ -214,7 +215,7 @@ def test_compound_file_reads_back_with_olefile() -> None:
     streams["empty"] = b""
     data = build_compound_file(streams)
     assert len(data) % 512 == 0
-    ole = olefile.OleFileIO(data)
+    ole = olefile.OleFileIO(data, raise_defects=olefile.DEFECT_INCORRECT)
     assert sorted("/".join(path) for path in ole.listdir()) == sorted(streams)
     for path, content in streams.items():
         assert ole.openstream(path).read() == content
@@ -256,6 +257,16 @@ def test_sources_include_xlwings_standalone_modules(sources: dict[str, str]) -> 
     assert list(load_macro_sources(MACROS_DIR, include_xlwings=False)) == ["ComplaintXL"]
 
 
+def test_loader_names_modules_like_excel_import(tmp_path: Path) -> None:
+    (tmp_path / "b.bas").write_text('Attribute VB_Name = "Named"\r\nSub B()\r\nEnd Sub\r\n')
+    (tmp_path / "Plain.bas").write_text("Sub P()\nEnd Sub\n")
+    loaded = load_macro_sources(tmp_path, include_xlwings=False)
+    assert sorted(loaded) == ["Named", "Plain"]  # declared name first, else file stem
+    (tmp_path / "c.bas").write_text('Attribute VB_Name = "NAMED"\r\n')
+    with pytest.raises(ValueError, match="defined twice"):
+        load_macro_sources(tmp_path, include_xlwings=False)
+
+
 def test_project_modules_read_back_equal(sources: dict[str, str], project: bytes) -> None:
     modules = modules_of(project)
     assert list(modules) == ["ThisWorkbook", *SHEETS, *sources]
@@ -287,6 +298,58 @@ def test_document_modules_match_what_excel_writes(
         ("Module", "xlwings"),
         ("Class", "Dictionary"),
     ]
+
+
+def dir_records(vba_project: bytes) -> list[tuple[int, bytes]]:
+    """The records of the decompressed `dir` stream ([MS-OVBA] 2.3.4.2)."""
+    data = oletools_decompress(olefile.OleFileIO(vba_project).openstream("VBA/dir").read())
+    records, position = [], 0
+    while position < len(data):
+        record_id, size = struct.unpack_from("<HI", data, position)
+        if record_id == 0x0009:  # PROJECTVERSION: its "size" is a reserved 4, payload is 6
+            size = 6
+        records.append((record_id, data[position + 6 : position + 6 + size]))
+        position += 6 + size
+    return records
+
+
+def module_records(records: list[tuple[int, bytes]]) -> dict[str, dict[int, bytes]]:
+    """Module name -> {record id: payload}, from MODULENAME (0x19) to its terminator."""
+    modules: dict[str, dict[int, bytes]] = {}
+    current: dict[int, bytes] = {}
+    for record_id, payload in records:
+        if record_id == 0x0019:
+            current = modules.setdefault(payload.decode("cp1252"), {})
+        current[record_id] = payload
+        if record_id == 0x002B:  # module terminator
+            current = {}
+    return modules
+
+
+def test_dir_stream_has_excel_structure(project: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(XLWINGS.joinpath("quickstart_standalone.xlsm").read_bytes())) as z:
+        excel = dir_records(z.read("xl/vbaProject.bin"))
+    ours = dir_records(project)
+
+    def information(records: list[tuple[int, bytes]]) -> list[int]:
+        ids = [record_id for record_id, _ in records]
+        return ids[: ids.index(0x0016)]  # up to the first reference
+
+    assert information(ours) == information(excel)
+    assert ours[-1] == (0x0010, b"")
+    modules = module_records(ours)
+    excel_module = module_records(excel)["xlwings"]
+    kinds = {"ThisWorkbook": 0x22, "Sheet1": 0x22, "Sheet2": 0x22, "Dictionary": 0x22}
+    kinds |= {"ComplaintXL": 0x21, "xlwings": 0x21}  # document/class vs standard module
+    assert {name: {0x21, 0x22} & set(records) for name, records in modules.items()} == {
+        name: {kind} for name, kind in kinds.items()
+    }
+    for records in modules.values():
+        # Same records in the same order, the type record aside (checked above).
+        assert [0x21 if i == 0x22 else i for i in records] == list(excel_module)
+        assert records[0x0031] == bytes(4)  # source at offset 0: no p-code to trust
+    count = next(payload for record_id, payload in ours if record_id == 0x000F)
+    assert struct.unpack("<H", count) == (len(kinds),)
 
 
 def test_class_module_matches_what_excel_writes(
@@ -334,7 +397,7 @@ def test_protection_fields_say_unprotected_and_visible(project: bytes) -> None:
 
 
 def test_project_stream_layout(project: bytes) -> None:
-    ole = olefile.OleFileIO(project)
+    ole = olefile.OleFileIO(project, raise_defects=olefile.DEFECT_INCORRECT)
     assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000100")
     assert ole.openstream("PROJECTwm").read().startswith(b"ThisWorkbook\x00T\x00h\x00")
     assert directory_tree_problems(ole) == []

@@ -83,10 +83,21 @@ def register_options(func: F) -> F:
                           "workbook's setting)."),
         click.option("--lang", type=click.Choice(["zh", "en"]),
                      help="Language of messages, sheets and drafts (default zh)."),
+        click.option("--date-order", type=click.Choice(["ymd", "dmy", "mdy"]),
+                     help="How to read dates like 5/3/2026: dmy (day first) or mdy (month "
+                          "first). Default: the workbook's 日期顺序 setting, else ymd only."),
     ]
+
+    @functools.wraps(func)
+    def keep_date_order(*args: Any, date_order: str | None = None, **kwargs: Any) -> Any:
+        # Read by load_register: one reader option need not widen every command's signature.
+        click.get_current_context().meta["complaint_xl.date_order"] = date_order
+        return func(*args, **kwargs)
+
+    wrapped: Any = keep_date_order
     for option in reversed(options):
-        func = option(func)
-    return func
+        wrapped = option(wrapped)
+    return wrapped  # type: ignore[no-any-return]
 
 
 def handle_errors(func: F) -> F:
@@ -131,7 +142,10 @@ def load_register(register: Path, today: dt.date | None, mapping: dict[str, str]
     """Load the register and tell the user about notes such as a lock file."""
     from complaint_xl.errors import MESSAGES
 
-    loaded = load(register, as_of=today, mapping=mapping, country=country, lang=lang)
+    ctx = click.get_current_context(silent=True)
+    date_order = ctx.meta.get("complaint_xl.date_order") if ctx else None
+    loaded = load(register, as_of=today, mapping=mapping, country=country, lang=lang,
+                  date_order=date_order)
     use = loaded.settings.lang
     for key, params in loaded.register.notes:
         zh, en = MESSAGES[key]

@@ -42,6 +42,7 @@ def load(
     mapping: Mapping[str, str] | None = None,
     country: str | None = None,
     lang: str | None = None,
+    date_order: str | None = None,
     settings: Settings | None = None,
 ) -> Loaded:
     """Open, vet and read a register file; options given here win over the workbook's.
@@ -57,8 +58,9 @@ def load(
             {n: g.rows for n, g in grids.items() if sheet_role(n) not in (None, "tool")},
             source=str(path) if book.kind != "csv" else None,
         )
-    settings = settings.with_overrides(country=country, lang=lang)
+    settings = settings.with_overrides(country=country, lang=lang, date_order=date_order)
     calendar = make_calendar(settings)
     register = read_register(book, settings, calendar, as_of=as_of, mapping=mapping,
+                             text_dates=book.kind != "csv",
                              grids={n: g for n, g in grids.items() if sheet_role(n) is None})
     return Loaded(register, settings, calendar, as_of)

@@ -91,6 +91,8 @@ class Calendar:
         unknown = {y for y in years if y not in supported}
         if known_last is not None:
             unknown |= {y for y in years if y > known_last}
+        # A year the team has filled in on its Holidays sheet is known to the team.
+        unknown -= {d.year for d in self.overrides}
         if book is not None:
             offs = [d for d in book if d.year in supported]
             ons = [d for d in getattr(book, "weekend_workdays", ()) if d.year in supported]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from complaint_xl.register.text import fold
 
-__all__ = ["ERROR_VALUES", "DateNote", "DateOrder", "parse_date", "parse_dates"]
+__all__ = ["ERROR_VALUES", "PLACEHOLDERS", "DateNote", "DateOrder", "parse_date", "parse_dates"]
 
 DateOrder = Literal["ymd", "dmy", "mdy"]
 DateNote = Literal["text", "serial", "no-year", "ambiguous", "unparseable", "error"]
@@ -27,6 +27,11 @@ ERROR_VALUES: Final[frozenset[str]] = frozenset(
      "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
 )
 """Excel's error values; LibreOffice's Err:5xx codes are matched separately."""
+
+PLACEHOLDERS: Final[frozenset[str]] = frozenset(
+    {"?", "？", "-", "--", "—", "/", "n/a", "na", "none", "null", "无", "暂无", "待定", "tbd"}
+)
+"""What people and exports type for 'no date' (the UCI export writes ?): read as empty."""
 
 _NAT = np.datetime64("NaT", "D")
 # Serial numbers 32874..73050 are 1990-01-01..2099-12-31: outside that a number is
@@ -90,7 +95,7 @@ def parse_date(
     if not isinstance(value, str):
         return _NAT, "unparseable"
     text = fold(value)
-    if not text:
+    if not text or text.lower() in PLACEHOLDERS:
         return _NAT, None
     if is_error_value(text):
         return _NAT, "error"

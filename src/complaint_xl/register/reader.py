@@ -152,7 +152,8 @@ def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
             data[f] = _text(raw, f in KEY_FIELDS or _FIELD_KIND[f] != "text")
         if c is not None and f != "seq":
             filled += map_unique(pd.Series(raw, dtype=object), _nonempty).to_numpy(dtype=np.int64)
-    frame = pd.DataFrame(data)
+    # Explicit object columns: pandas 3 would infer its str dtype, where missing is NaN, not None.
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     frame.insert(0, "_row", np.arange(start + 1, start + 1 + n, dtype=np.int64))
     frame.insert(0, "_sheet", name)
     # Blank rows, notes under the table and a 合计 row are not complaints.
@@ -162,19 +163,26 @@ def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
                               na_action="ignore").fillna(False).to_numpy(dtype=bool)
     keep = (filled >= 2) & ~total
     extras = pd.DataFrame(
-        {h: _text(cols[c], False) for h, c in match.extras.items() if c < len(cols)},
+        {h: pd.Series(_text(cols[c], False), dtype=object) for h, c in match.extras.items()
+         if c < len(cols)},
         index=frame.index,
     )
     return frame[keep], extras[keep]
 
 
 def _finish(frame: pd.DataFrame, settings: Settings, calendar: Calendar,
-            as_of: dt.date) -> pd.DataFrame:
-    """Parse dates and flags, split the customer, derive missing deadlines."""
+            as_of: dt.date, text_dates: bool) -> pd.DataFrame:
+    """Parse dates and flags, split the customer, derive missing deadlines.
+
+    ``text_dates`` False (a CSV, where every cell is text) does not note readable
+    text dates: only the doubtful ones (no year, ambiguous, unreadable).
+    """
     out = frame.reset_index(drop=True)
     for f in DATE_FIELDS:
         raw = out[f]
         days, notes = parse_dates(raw, as_of=as_of, order=settings.date_order)
+        if not text_dates:
+            notes = notes.where(notes.ne("text"), None)
         out[f] = days
         out[f"{f}__note"] = notes
         out[f"{f}__raw"] = pd.Series(
@@ -208,7 +216,7 @@ def sla_days(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
 
 def read_register(book: Book, settings: Settings, calendar: Calendar, *, as_of: dt.date,
                   mapping: Mapping[str, str] | None = None,
-                  grids: Mapping[str, Grid] | None = None) -> Register:
+                  grids: Mapping[str, Grid] | None = None, text_dates: bool = True) -> Register:
     """Read every sheet that holds the register (they share its header) into one frame.
 
     ``mapping`` (field -> header or column letter) wins over the workbook's 列映射
@@ -230,7 +238,10 @@ def read_register(book: Book, settings: Settings, calendar: Calendar, *, as_of: 
     best = max(matches.values(), key=lambda m: len(m.fields))
     chosen = {n: m for n, m in matches.items() if m.fields.keys() == best.fields.keys()}
     for f, header in mapping.items():
-        if f not in best.fields:
+        col = best.fields.get(f)
+        found = col is not None and (header_key(best.headers.get(col, "")) == header_key(header)
+                                     or header == column_letter(col))
+        if not found:
             raise UnusableFile("mapping-missing", field=f, header=header, path=str(book.path))
     frames, extra_frames, layouts = [], [], []
     for name, match in chosen.items():
@@ -244,7 +255,7 @@ def read_register(book: Book, settings: Settings, calendar: Calendar, *, as_of: 
                      match.fields.items()},
             extras={h: column_letter(c) for h, c in match.extras.items()},
         ))
-    frame = _finish(pd.concat(frames, ignore_index=True), settings, calendar, as_of)
+    frame = _finish(pd.concat(frames, ignore_index=True), settings, calendar, as_of, text_dates)
     extras = pd.concat(extra_frames, ignore_index=True) if extra_frames else pd.DataFrame()
     present = frozenset(best.fields)
     if "customer" in present:

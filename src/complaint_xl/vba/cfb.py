@@ -128,7 +128,9 @@ def build_compound_file(streams: Mapping[str, bytes]) -> bytes:
             if not part or len(part) > 31 or any(c in part for c in "!:\\"):
                 raise ValueError(f"invalid compound file entry name in {path!r}")
         for part in storages:
-            parent = parent.children.setdefault(part.upper(), _Entry(part, _STORAGE))
+            # [MS-CFB] 2.6.3: a storage's start sector and size are zero.
+            storage = _Entry(part, _STORAGE, start=0)
+            parent = parent.children.setdefault(part.upper(), storage)
             if parent.kind != _STORAGE:
                 raise ValueError(f"{path!r} puts a stream inside a stream")
         if leaf.upper() in parent.children:

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from complaint_xl.vba.cfb import build_compound_file
 from complaint_xl.vba.compression import compress
 
-__all__ = ["build_vba_project"]
+__all__ = ["build_vba_project", "declared_name"]
 
-PROJECT_NAME = "VBAProject"
-CODE_PAGE = 1252
+_PROJECT_NAME = "VBAProject"
+_CODE_PAGE = 1252
 _ENCODING = "cp1252"
 _LCID = 0x0409
 _SYSKIND_WIN64 = 0x00000003
@@ -49,10 +49,10 @@ _VBA_PROJECT_STREAM = bytes.fromhex("CC61FFFF000100")
 _UNPROTECTED = bytes(4)
 _NO_PASSWORD = b"\x00"
 _VISIBLE = b"\xff"
-# "Dir" and "_VBA_PROJECT" are streams beside the modules; the project name would clash too.
-_RESERVED_NAMES = {"DIR", "_VBA_PROJECT", PROJECT_NAME.upper()}
+# "dir" and "_VBA_PROJECT" are streams beside the modules; the project name would clash too.
+_RESERVED_NAMES = {"DIR", "_VBA_PROJECT", _PROJECT_NAME.upper()}
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}")
-_VB_NAME = re.compile(r'Attribute\s+VB_Name\s*=\s*"([^"]*)"\s*', re.IGNORECASE)
+_VB_NAME = re.compile(r'^Attribute\s+VB_Name\s*=\s*"([^"]*)"\s*$', re.IGNORECASE | re.MULTILINE)
 _ATTRIBUTE = re.compile(r"Attribute\s+(VB_\w+)\s*=\s*(.*?)\s*", re.IGNORECASE)
 _CLASS_HEADER = re.compile(r"VERSION\s+1\.0\s+CLASS\s*", re.IGNORECASE)
 
@@ -67,7 +67,7 @@ class _Module:
 
 def _check_name(name: str) -> None:
     if not _IDENTIFIER.fullmatch(name):
-        raise ValueError(f"{name!r} is not a VBA module name (letter, then letters/digits/_, ≤31)")
+        raise ValueError(f"{name!r} is not a VBA module name (a letter, then up to 30 letters, digits or _)")
     if name.upper() in _RESERVED_NAMES:
         raise ValueError(f"{name!r} clashes with a stream of the VBA project")
 
@@ -110,9 +110,9 @@ def _class_module(name: str, lines: list[str]) -> _Module:
         raise ValueError(f"class module {name!r} has no END after its BEGIN block")
     body = body[end + 1 :]
     flags = dict.fromkeys(
-        ("GlobalNameSpace", "Creatable", "PredeclaredId", "Exposed", "TemplateDerived"), False
+        ("GlobalNameSpace", "Creatable", "PredeclaredId", "Exposed", "TemplateDerived", "Customizable"),
+        False,
     )
-    flags["Customizable"] = False
     # The leading VB_Name/flag attributes are replaced by Excel's full, ordered block.
     while body and (match := _ATTRIBUTE.fullmatch(body[0])):
         key = match.group(1)[3:]
@@ -131,9 +131,15 @@ def _check_vb_name(name: str, declared: str) -> None:
         raise ValueError(f"module {name!r} declares Attribute VB_Name = {declared!r}")
 
 
+def declared_name(source: str) -> str | None:
+    """The name a .bas/.cls text gives itself in an `Attribute VB_Name` line, if any."""
+    match = _VB_NAME.search(source)
+    return match.group(1) if match else None
+
+
 def _standard_module(name: str, lines: list[str]) -> _Module:
-    if lines and (match := _VB_NAME.fullmatch(lines[0])):
-        _check_vb_name(name, match.group(1))
+    if lines and (declared := declared_name(lines[0])) is not None:
+        _check_vb_name(name, declared)
         lines = lines[1:]
     source = _encode([f'Attribute VB_Name = "{name}"', *lines])
     return _Module(name, source, False, f"Module={name}")
@@ -151,9 +157,7 @@ def _record(record_id: int, payload: bytes = b"") -> bytes:
 
 def _text_records(record_id: int, unicode_id: int, text: str) -> bytes:
     """The MBCS record followed by its UTF-16 twin, a pattern most dir strings use."""
-    return _record(record_id, text.encode(_ENCODING)) + _record(
-        unicode_id, text.encode("utf-16-le")
-    )
+    return _record(record_id, text.encode(_ENCODING)) + _record(unicode_id, text.encode("utf-16-le"))
 
 
 def _dir_stream(modules: Sequence[_Module]) -> bytes:
@@ -162,8 +166,8 @@ def _dir_stream(modules: Sequence[_Module]) -> bytes:
         _record(0x0001, u32(_SYSKIND_WIN64)),
         _record(0x0002, u32(_LCID)),
         _record(0x0014, u32(_LCID)),  # LCID for Invoke
-        _record(0x0003, u16(CODE_PAGE)),
-        _record(0x0004, PROJECT_NAME.encode(_ENCODING)),
+        _record(0x0003, u16(_CODE_PAGE)),
+        _record(0x0004, _PROJECT_NAME.encode(_ENCODING)),
         _text_records(0x0005, 0x0040, ""),  # doc string
         _text_records(0x0006, 0x003D, ""),  # help file path (two copies)
         _record(0x0007, u32(0)),  # help context
@@ -213,7 +217,7 @@ def _project_stream(project_id: str, modules: Sequence[_Module]) -> bytes:
     seeds = hashlib.sha256(project_id.encode()).digest()
     lines = [f'ID="{project_id}"', *(m.project_line for m in modules)]
     lines += [
-        f'Name="{PROJECT_NAME}"',
+        f'Name="{_PROJECT_NAME}"',
         'HelpContextID="0"',
         'VersionCompatible32="393222000"',
         f'CMG="{_encrypt(project_id, _UNPROTECTED, seeds[0])}"',
@@ -232,8 +236,7 @@ def _project_stream(project_id: str, modules: Sequence[_Module]) -> bytes:
 def _project_wm(modules: Sequence[_Module]) -> bytes:
     """PROJECTwm: each module name in MBCS and UTF-16, NUL-terminated ([MS-OVBA] 2.3.3)."""
     names = b"".join(
-        m.name.encode(_ENCODING) + b"\x00" + m.name.encode("utf-16-le") + b"\x00\x00"
-        for m in modules
+        m.name.encode(_ENCODING) + b"\x00" + m.name.encode("utf-16-le") + b"\x00\x00" for m in modules
     )
     return names + b"\x00\x00"
 

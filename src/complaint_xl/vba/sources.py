@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
+
+from complaint_xl.vba.project import declared_name
 
 __all__ = ["XLWINGS_MODULES", "load_macro_sources"]
 
@@ -12,7 +13,6 @@ __all__ = ["XLWINGS_MODULES", "load_macro_sources"]
 # the Python side's version. Dictionary is what xlwings.bas uses on Mac in place
 # of Scripting.Dictionary; without it that module does not compile there.
 XLWINGS_MODULES = {"xlwings": "xlwings.bas", "Dictionary": "addin/Dictionary.cls"}
-_VB_NAME = re.compile(r'^Attribute\s+VB_Name\s*=\s*"([^"]*)"', re.IGNORECASE | re.MULTILINE)
 
 
 def load_macro_sources(macros_dir: Path, include_xlwings: bool = True) -> dict[str, str]:
@@ -32,8 +32,7 @@ def load_macro_sources(macros_dir: Path, include_xlwings: bool = True) -> dict[s
         ]
     sources: dict[str, str] = {}
     for stem, text in found:
-        match = _VB_NAME.search(text)
-        name = match.group(1) if match else stem
+        name = declared_name(text) or stem
         if name.upper() in (known.upper() for known in sources):
             raise ValueError(f"VBA module {name!r} is defined twice")
         sources[name] = text

@@ -1,0 +1,67 @@
+"""Shared fixtures: registers built by the tests themselves, with XlsxWriter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+AS_OF = dt.date(2026, 11, 29)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+
+STANDARD_HEADER = [
+    "序号", "客户(属性)", "联系方式", "反应人", "联系方式", "跟进人员", "投诉项目", "问题点(评估)",
+    "责任方类别", "提出日期", "支援单位", "解决期限", "支援或协助需求点", "进展情况", "效果评估",
+    "结案或小结", "是否结案", "结案日期", "严重程度",
+]
+
+XlsxMaker = Callable[..., Path]
+
+
+def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
+    """A workbook with the given sheets (rows of values); dates become real date cells."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if isinstance(v, dt.date):
+                    ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date_fmt)
+                elif isinstance(v, bool):
+                    ws.write_boolean(r, c, v)
+                elif isinstance(v, int | float):
+                    ws.write_number(r, c, v)
+                elif v is not None:
+                    ws.write_string(r, c, str(v))
+    wb.close()
+    return path
+
+
+@pytest.fixture
+def make_xlsx(tmp_path: Path) -> XlsxMaker:
+    """make_xlsx(rows, header=STANDARD_HEADER, name=..., extra_sheets=...) -> path."""
+    counter = iter(range(1000))
+
+    def make(rows: Sequence[Sequence[Any]], header: Sequence[str] = STANDARD_HEADER,
+             sheet: str = "登记表", extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None,
+             name: str | None = None) -> Path:
+        path = tmp_path / (name or f"register{next(counter)}.xlsx")
+        return write_xlsx(path, {sheet: [list(header), *rows], **(extra_sheets or {})})
+
+    return make
+
+
+def row(**values: Any) -> list[Any]:
+    """A row of the standard header from field names (unnamed fields empty)."""
+    order = ["seq", "customer", "customer_contact", "reporter", "reporter_contact", "owner", "type",
+             "problem", "responsible", "raised_on", "support_unit", "deadline", "support_need",
+             "progress", "effect", "summary", "closed", "closed_on", "severity"]
+    unknown = set(values) - set(order)
+    assert not unknown, unknown
+    return [values.get(f) for f in order]
