@@ -51,6 +51,12 @@ def ensure_folder(folder: str | Path) -> Path:
     return p
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it into place when the block succeeds.
@@ -66,6 +72,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=target.suffix,
                                         dir=folder)
         os.close(fd)
+        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
     except OSError as exc:
         raise OutputError("out-not-writable", path=str(folder),
                           detail=exc.strerror or str(exc)) from None

@@ -46,8 +46,11 @@ from complaint_xl.workdays import Calendar
 __all__ = ["Register", "SheetLayout", "read_register"]
 
 TOTAL_WORDS: Final[frozenset[str]] = frozenset(
-    {"合计", "总计", "小计", "共计", "合 计", "total", "sum", "subtotal", "grandtotal"}
+    w for word in ("合计", "总计", "小计", "共计", "合 计", "合计:", "total", "sum", "subtotal",
+                   "grand total", "total:")
+    for w in (word, word.title(), word.upper())
 )
+"""A row whose number, customer, owner or type cell says this is a total, not a complaint."""
 _CUSTOMER = re.compile(r"^(?P<name>.*?)\s*\((?P<attr>[^()]*)\)$")
 _FIELD_KIND: Final[dict[str, str]] = {f.name: f.kind for f in FIELDS}
 
@@ -90,17 +93,23 @@ class Register:
 
 
 def _text(values: np.ndarray, key: bool) -> np.ndarray:
-    """Cells as trimmed text (folded for category fields); None for empty."""
+    """Cells as trimmed text (folded for category fields); None for empty.
+
+    Free-text columns (problem, progress) are mostly distinct strings, so they are
+    stripped in one vectorised pass; category columns repeat and are folded per value.
+    """
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if not key and kind == "string":
+        return np.array([v.strip() or None for v in values.tolist()], dtype=object)
+    if kind in ("floating", "integer"):  # e.g. 序号 typed as numbers: distinct per row
+        return np.array([cell_text(v) or None for v in values.tolist()], dtype=object)
+
     def convert(v: Any) -> str | None:
         text = cell_text(v)
         text = fold(text) if key else text.strip()
         return text or None
 
     return map_unique(pd.Series(values, dtype=object), convert).to_numpy()
-
-
-def _nonempty(value: Any) -> bool:
-    return bool(cell_text(value).strip())
 
 
 def _closed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -151,7 +160,8 @@ def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
         else:
             data[f] = _text(raw, f in KEY_FIELDS or _FIELD_KIND[f] != "text")
         if c is not None and f != "seq":
-            filled += map_unique(pd.Series(raw, dtype=object), _nonempty).to_numpy(dtype=np.int64)
+            cells = raw if f in DATE_FIELDS else data[f]
+            filled += ((cells != None) & (cells != "")).astype(np.int64)  # noqa: E711 (elementwise)
     # Explicit object columns: pandas 3 would infer its str dtype, where missing is NaN, not None.
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     frame.insert(0, "_row", np.arange(start + 1, start + 1 + n, dtype=np.int64))
@@ -159,8 +169,7 @@ def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
     # Blank rows, notes under the table and a 合计 row are not complaints.
     total = np.zeros(n, dtype=bool)
     for f in ("seq", "customer", "owner", "type"):
-        total |= frame[f].map(lambda v: isinstance(v, str) and header_key(v) in TOTAL_WORDS,
-                              na_action="ignore").fillna(False).to_numpy(dtype=bool)
+        total |= frame[f].isin(TOTAL_WORDS).to_numpy(dtype=bool)
     keep = (filled >= 2) & ~total
     extras = pd.DataFrame(
         {h: pd.Series(_text(cols[c], False), dtype=object) for h, c in match.extras.items()
@@ -185,9 +194,10 @@ def _finish(frame: pd.DataFrame, settings: Settings, calendar: Calendar,
             notes = notes.where(notes.ne("text"), None)
         out[f] = days
         out[f"{f}__note"] = notes
-        out[f"{f}__raw"] = pd.Series(
-            np.where(notes.notna(), raw.map(cell_text, na_action="ignore"), None),
-            index=out.index, dtype=object)
+        noted = notes.notna().to_numpy()
+        raw_text = np.full(len(out), None, dtype=object)
+        raw_text[noted] = [cell_text(v) for v in raw.to_numpy()[noted]]
+        out[f"{f}__raw"] = pd.Series(raw_text, index=out.index, dtype=object)
     out["closed"], out["closed__raw"] = _closed(out["closed"])
     name, attr = _split_customer(out["customer"])
     out["customer"] = name
