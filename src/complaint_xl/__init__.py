@@ -4,6 +4,7 @@ One core over a pandas DataFrame of the register, two front ends: the
 ``complaint-xl`` command line and the Excel buttons and UDFs (xlwings).
 """
 
+from complaint_xl.checks import Report, validate
 from complaint_xl.errors import ComplaintXLError, OutputError, UnusableFile, UsageError
 from complaint_xl.loading import Loaded, load
 from complaint_xl.register import Register, open_book, read_register
@@ -16,6 +17,7 @@ __all__ = [
     "Loaded",
     "OutputError",
     "Register",
+    "Report",
     "Settings",
     "UnusableFile",
     "UsageError",
@@ -23,6 +25,7 @@ __all__ = [
     "open_book",
     "read_register",
     "read_settings",
+    "validate",
     "workdays",
 ]
 __version__ = "0.1.0"

@@ -116,6 +116,10 @@ def handle_errors(func: F) -> F:
                 sys.exit(2)
             except (click.exceptions.Exit, click.ClickException, SystemExit):
                 raise
+            except BrokenPipeError:
+                # `complaint-xl validate x.xlsx | head`: the reader left; stop quietly.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(1)
             except Exception as exc:
                 if os.environ.get("COMPLAINT_XL_DEBUG"):
                     raise
@@ -205,7 +209,26 @@ def validate(register: Path, today: dt.date | None, as_json: bool, mapping: dict
     Example:
       complaint-xl validate 投诉登记.xlsx --today 2026-11-30 --out 检查结果.xlsx
     """
-    raise UsageError("not-built", command="validate")
+    from complaint_xl.checks import validate as run_checks
+    from complaint_xl.checks.console import render_text
+    from complaint_xl.outputs.findings_xlsx import write_findings_xlsx
+
+    loaded = load_register(register, today, mapping, country, lang)
+    report = run_checks(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
+    written = None
+    if out is not None:  # written first: a failure exits 2 before anything is printed
+        if out.is_dir():
+            out = out / ("检查结果.xlsx" if report.lang == "zh" else "findings.xlsx")
+        written = write_findings_xlsx(report, out)
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        click.echo(render_text(report))
+    if written is not None:
+        # stdout holds only the JSON document under --json
+        click.echo(("检查结果：" if report.lang == "zh" else "findings workbook: ") + str(written),
+                   err=as_json)
+    sys.exit(0 if report.valid else 1)
 
 
 @cli.command()
@@ -221,7 +244,15 @@ def chase(register: Path, today: dt.date | None, as_json: bool, mapping: dict[st
     Example:
       complaint-xl chase 投诉登记.xlsx --today 2026-11-30 --out 催办
     """
-    raise UsageError("not-built", command="chase")
+    from complaint_xl.chase import run_chase, summary_lines
+
+    loaded = load_register(register, today, mapping, country, lang)
+    result, outputs = run_chase(loaded, out)
+    if as_json:
+        echo_json(result.to_json(outputs))
+    else:
+        for line in summary_lines(result, outputs, loaded.settings.lang):
+            click.echo(line)
 
 
 @cli.command()
@@ -229,32 +260,72 @@ def chase(register: Path, today: dt.date | None, as_json: bool, mapping: dict[st
 @click.option("--week", metavar="YYYY-Www",
               help="The ISO week to report (default: the last complete week before --today).")
 @click.option("--out", type=click.Path(path_type=Path), metavar="DIR",
-              help="Folder for the weekly workbook, page and e-mail draft.")
+              help="Folder for the weekly workbook, page and e-mail draft (without it, only the "
+                   "summary is printed).")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="Only complaints of this type (投诉项目); repeat for several.")
+@click.option("--support-unit", "support_units", multiple=True, metavar="UNIT",
+              help="Only complaints with this support unit (支援单位); repeatable.")
+@click.option("--owner", "owners", multiple=True, metavar="NAME",
+              help="Only complaints followed up by this person (跟进人员); repeatable.")
+@click.option("--customer-attr", "customer_attrs", multiple=True, metavar="ATTR",
+              help="Only customers with this attribute (客户属性, e.g. 经销商); repeatable.")
 @handle_errors
 def report(register: Path, today: dt.date | None, as_json: bool, mapping: dict[str, str],
-           country: str | None, lang: str | None, week: str | None, out: Path | None) -> None:
+           country: str | None, lang: str | None, week: str | None, out: Path | None,
+           types: tuple[str, ...], support_units: tuple[str, ...], owners: tuple[str, ...],
+           customer_attrs: tuple[str, ...]) -> None:
     """Compute the weekly KPI summary for the sales meeting (周报).
 
+    Figures for the ISO week (Monday to Sunday) and, as of --today, the open,
+    overdue and due-soon items; filters narrow every figure and are named in the
+    titles. --json prints the contract document only.
+
     \b
-    Example:
+    Examples:
       complaint-xl report 投诉登记.xlsx --week 2026-W48 --out 周报
+      complaint-xl report 投诉登记.xlsx --type 售后 --owner 李明 --json
     """
-    raise UsageError("not-built", command="report")
+    from complaint_xl.outputs.weekly import run_report, summary_lines
+
+    chosen_week = parse_week(week)  # a bad --week is reported before the file is read
+    loaded = load_register(register, today, mapping, country, lang)
+    filters = {f: v for f, v in (("type", types), ("support_unit", support_units),
+                                 ("owner", owners), ("customer_attr", customer_attrs)) if v}
+    result, files = run_report(loaded, week=chosen_week, filters=filters, out=out)
+    if as_json:
+        echo_json(result.to_json())
+    else:
+        for line in summary_lines(result, files, loaded.settings.lang):
+            click.echo(line)
 
 
 @cli.command("new-workbook")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--demo", is_flag=True, help="Fill the register with sample rows.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the sheets.")
+@click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
+              help="Build as of this day: holidays for its year and the next, demo rows before it "
+                   "(default: today). The committed workbooks use 2026-11-27.")
 @handle_errors
-def new_workbook(file: Path, demo: bool, lang: str | None) -> None:
+def new_workbook(file: Path, demo: bool, lang: str | None, today: dt.date | None) -> None:
     """Build the ready-to-use macro-enabled register workbook (.xlsm).
+
+    The register sheet with dropdowns, date checks and colours, the settings sheets,
+    and the buttons 校验 / 催办 / 周报 wired to the VBA in macros/.
 
     \b
     Example:
       complaint-xl new-workbook 投诉登记.xlsm
+      complaint-xl new-workbook 示例.xlsm --demo
     """
-    raise UsageError("not-built", command="new-workbook")
+    from complaint_xl.workbook import build_workbook
+
+    if file.suffix.lower() != ".xlsm":
+        raise UsageError("xlsm-needed", path=str(file))
+    use = "en" if lang == "en" else "zh"
+    path = build_workbook(file, lang=use, demo=demo, today=today)
+    click.echo(("已生成工作簿：" if use == "zh" else "workbook written: ") + str(path))
 
 
 @cli.command()

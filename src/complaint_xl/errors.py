@@ -63,6 +63,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                          "output file if it is open in Excel."),
     "template-error": ("模板 {name} 第 {line} 行有错误：{detail}",
                        "template {name}, line {line}: {detail}"),
+    "report-filter-unknown": ("筛选条件 --{option} “{value}” 在登记表中不存在。可选值：{known}",
+                              "the filter --{option} '{value}' matches nothing in the register. "
+                              "Values: {known}"),
+    "xlsm-needed": ("工作簿需要 .xlsm 扩展名（带宏的工作簿），例如 投诉登记.xlsm；收到的是 {path}。",
+                    "the workbook needs the .xlsm extension (macro-enabled), e.g. complaints.xlsm; "
+                    "got {path}."),
     "not-built": ("“{command}”功能尚未完成。", "'{command}' is not built yet."),
 }
 

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from complaint_xl.register.book import open_book
+from complaint_xl.register.book import Book, Grid, open_book
 from complaint_xl.register.reader import Register, read_register
 from complaint_xl.settings import Settings, read_settings, sheet_role
 from complaint_xl.workdays import Calendar
 
-__all__ = ["Loaded", "load", "make_calendar"]
+__all__ = ["Loaded", "load", "load_grids", "make_calendar"]
 
 
 @dataclass
@@ -50,9 +50,25 @@ def load(
     Raises :class:`~complaint_xl.errors.UnusableFile` with a one-line reason when
     the file cannot be used.
     """
-    as_of = as_of or dt.date.today()
     book = open_book(path)
-    grids = book.grids()
+    return load_grids(book, book.grids(), as_of=as_of, mapping=mapping, country=country,
+                      lang=lang, date_order=date_order, settings=settings)
+
+
+def load_grids(
+    book: Book,
+    grids: Mapping[str, Grid],
+    *,
+    as_of: dt.date | None = None,
+    mapping: Mapping[str, str] | None = None,
+    country: str | None = None,
+    lang: str | None = None,
+    date_order: str | None = None,
+    settings: Settings | None = None,
+) -> Loaded:
+    """:func:`load` over cells already read, e.g. by xlwings from the workbook open in Excel."""
+    as_of = as_of or dt.date.today()
+    path = book.path
     if settings is None:
         settings = read_settings(
             {n: g.rows for n, g in grids.items() if sheet_role(n) not in (None, "tool")},

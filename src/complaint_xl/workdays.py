@@ -56,8 +56,10 @@ class Calendar:
 
     def __post_init__(self) -> None:
         self.country = self.country.upper()
-        if self.country not in holidays.list_supported_countries():
-            raise ValueError(f"unknown country code for the holiday calendar: {self.country}")
+        try:  # one country's class, not list_supported_countries(), which loads all of them
+            holidays.country_holidays(self.country)
+        except NotImplementedError:
+            raise ValueError(f"unknown country code for the holiday calendar: {self.country}") from None
         today = dt.date.today()
         self._build(today.year - 3, today.year + 2)
 

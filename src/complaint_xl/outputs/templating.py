@@ -8,6 +8,9 @@ shown, not run. A broken template is reported with its name and line.
 
 from __future__ import annotations
 
+import functools
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +33,37 @@ def template_dirs(lang: str, override: str | Path | None = None) -> list[Path]:
         o = Path(override)
         dirs += [o / lang, o]
     dirs += [shipped / lang, shipped]
-    return [d for d in dirs if d.is_dir()]
+    return dirs  # a folder made later still counts: the loader looks file by file
 
 
+class _OverridableLoader(jinja2.FileSystemLoader):
+    """A file loader whose cached templates go stale when a team adds its own copy.
+
+    jinja2 re-reads a template only when *its* file changes; a copy dropped into the
+    override folder later would be missed by a long-running Excel session.
+    """
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        earlier = []
+        for folder in self.searchpath:
+            candidate = os.path.join(folder, *template.split("/"))
+            if os.path.normpath(candidate) == os.path.normpath(filename):
+                break
+            earlier.append(candidate)
+
+        def still_first() -> bool:
+            return bool(uptodate and uptodate()) and not any(os.path.isfile(c) for c in earlier)
+
+        return source, filename, still_first
+
+
+@functools.lru_cache(maxsize=16)
 def _environment(lang: str, override: str | Path | None) -> jinja2.Environment:
+    """One environment per language and folder: jinja2 then compiles each template once."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(lang, override)]),
+        loader=_OverridableLoader([str(d) for d in template_dirs(lang, override)]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml"),
                                             default_for_string=False),
         undefined=jinja2.StrictUndefined,

@@ -14,7 +14,9 @@ import csv
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -52,21 +54,27 @@ class Grid:
     def head(self, n: int = 30) -> list[list[Any]]:
         return self.rows[:n]
 
-    def columns(self, start: int, width: int) -> list[np.ndarray]:
-        """Columns 0..width-1 of the rows from ``start`` on, one object array each."""
+    def columns(self, start: int, wanted: Iterable[int]) -> dict[int, np.ndarray]:
+        """The wanted columns (0-based) of the rows from ``start`` on, one object array each.
+
+        Cells missing from short rows, or columns beyond the sheet, are ''.
+        """
         body = self.rows[start:]
-        if not body:
-            return [np.empty(0, dtype=object) for _ in range(width)]
-        cols = list(zip(*body, strict=False))
-        out = []
-        for j in range(width):
-            arr = np.empty(len(body), dtype=object)
-            if j < len(cols):
-                arr[:] = cols[j]
-            else:
-                arr[:] = ""
-            out.append(arr)
-        return out
+        wanted = sorted(set(wanted))
+        lengths = set(map(len, body))
+        width = min(max(lengths, default=0), wanted[-1] + 1 if wanted else 0)
+        table = np.full((len(body), width), "", dtype=object)
+        try:
+            if len(lengths) != 1:
+                raise ValueError("ragged")
+            # calamine's rows are rectangular: one C-level copy
+            table[:] = body if lengths == {width} else [r[:width] for r in body]
+        except ValueError:  # rows of several lengths, or a cell holding a sequence
+            for i, r in enumerate(body):
+                for j, v in enumerate(r[:width]):
+                    table[i, j] = v
+        blank = np.full(len(body), "", dtype=object)
+        return {j: table[:, j] if j < width else blank for j in wanted}
 
 
 @dataclass
@@ -87,15 +95,19 @@ class Book:
         if self._csv is not None:
             return self._csv
         assert self._calamine is not None
-        try:
-            rows = self._calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:  # calamine raises its own types for bad parts
-            raise UnusableFile("damaged", path=str(self.path), detail=_short(exc)) from None
-        grid = Grid(rows)
-        for (r, c), text in self._error_cells(name).items():
+        # The error-cell scan inflates the sheet's XML a second time; zlib and calamine both
+        # release the GIL, so it runs beside the parse instead of after it.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            errors = pool.submit(self._error_cells, name)
+            try:
+                rows = self._calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:  # calamine raises its own types for bad parts
+                raise UnusableFile("damaged", path=str(self.path), detail=_short(exc)) from None
+            found = errors.result()
+        for (r, c), text in found.items():
             if r < len(rows) and c < len(rows[r]):
                 rows[r][c] = text
-        return grid
+        return Grid(rows)
 
     def grids(self) -> dict[str, Grid]:
         return {name: self.grid(name) for name in self.sheet_names}
@@ -114,7 +126,9 @@ class Book:
                     for m in _ERROR_CELL.finditer(data):
                         col, row = _split_ref(m["ref"].decode())
                         found[(row, col)] = m["v"].decode("utf-8", "replace")
-                tail = data[-2048:]
+                # Carry the last cell over: an error cell's formula may straddle the chunks.
+                cut = data.rfind(b"<c ", max(0, len(data) - (1 << 16)))
+                tail = data[cut:] if cut >= 0 else b""
         return found
 
 

@@ -38,6 +38,9 @@ _NAT = np.datetime64("NaT", "D")
 # not a plausible complaint date, whatever Excel would show.
 _SERIAL_MIN, _SERIAL_MAX = 32874, 73050
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+# Days the calendar can count in (and pandas can hold): a year such as 3026 is a typo,
+# and 1899-12-31 is Excel's day 0 shown by an empty date formula.
+_FIRST_DAY, _LAST_DAY = np.datetime64("1900-01-01", "D"), np.datetime64("2199-12-31", "D")
 
 _TIME_TAIL = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)$")
 _YMD = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?$")
@@ -53,11 +56,25 @@ def is_error_value(text: str) -> bool:
     return text in ERROR_VALUES or bool(_LIBRE_ERROR.match(text))
 
 
+def _in_range(day: np.datetime64) -> np.datetime64 | None:
+    return day if _FIRST_DAY <= day <= _LAST_DAY else None
+
+
 def _ymd(year: int, month: int, day: int) -> np.datetime64 | None:
     try:
-        return np.datetime64(dt.date(year, month, day), "D")
+        return _in_range(np.datetime64(dt.date(year, month, day), "D"))
     except ValueError:
         return None
+
+
+def _date_cell(value: dt.date | np.datetime64) -> tuple[np.datetime64, DateNote | None]:
+    """A real date cell (date, datetime, Timestamp, datetime64): its day, NaT when empty."""
+    if value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value)):
+        return _NAT, None
+    if isinstance(value, dt.datetime):
+        value = value.date()  # drops the time and any time zone
+    day = _in_range(np.datetime64(value, "D"))
+    return (day, None) if day is not None else (_NAT, "unparseable")
 
 
 def _serial(number: float) -> np.datetime64 | None:
@@ -75,22 +92,24 @@ def parse_date(
     readable text date; ``"serial"`` for a bare number taken as an Excel serial;
     ``"no-year"`` for 3月5日 (the latest such day not after ``as_of``);
     ``"ambiguous"`` for 5/3/2026 when no day-first or month-first setting says
-    which; ``"unparseable"`` and ``"error"`` (an Excel error value) for the rest.
+    which; ``"unparseable"`` and ``"error"`` (an Excel error value) for the rest,
+    including days outside 1900-2199, which no complaint has (a typo such as 3026).
+    Never raises, whatever the cell holds.
     """
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and value == ""):
         return _NAT, None
-    if isinstance(value, dt.datetime):
-        return np.datetime64(value.date(), "D"), None
-    if isinstance(value, dt.date):
-        return np.datetime64(value, "D"), None
-    if isinstance(value, pd.Timestamp):
-        return (_NAT, None) if pd.isna(value) else (np.datetime64(value.date(), "D"), None)
-    if isinstance(value, bool):
+    if isinstance(value, dt.date | np.datetime64):  # datetimes and pandas' Timestamp/NaT too
+        return _date_cell(value)
+    if isinstance(value, bool | np.bool_):
         return _NAT, "unparseable"
-    if isinstance(value, int | float):
-        if value != value:  # NaN from a CSV reader
+    if isinstance(value, int | float | np.integer | np.floating):
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            return _NAT, "unparseable"
+        if number != number:  # NaN from a CSV reader
             return _NAT, None
-        day = _serial(float(value))
+        day = _serial(number)
         return (day, "serial") if day is not None else (_NAT, "unparseable")
     if not isinstance(value, str):
         return _NAT, "unparseable"

@@ -39,7 +39,14 @@ from complaint_xl.register.schema import (
     KEY_FIELDS,
     SEVERITY_MAJOR,
 )
-from complaint_xl.register.text import cell_text, column_letter, fold, header_key, map_unique
+from complaint_xl.register.text import (
+    cell_text,
+    column_letter,
+    fold,
+    header_key,
+    map_unique,
+    numbers_text,
+)
 from complaint_xl.settings import Settings, sheet_role
 from complaint_xl.workdays import Calendar
 
@@ -100,9 +107,12 @@ def _text(values: np.ndarray, key: bool) -> np.ndarray:
     """
     kind = pd.api.types.infer_dtype(values, skipna=False)
     if not key and kind == "string":
-        return np.array([v.strip() or None for v in values.tolist()], dtype=object)
-    if kind in ("floating", "integer"):  # e.g. 序号 typed as numbers: distinct per row
-        return np.array([cell_text(v) or None for v in values.tolist()], dtype=object)
+        out = np.empty(len(values), dtype=object)
+        out[:] = list(map(str.strip, values.tolist()))
+        out[out == ""] = None
+        return out
+    if kind in ("floating", "integer", "mixed-integer-float"):  # 序号 typed as numbers
+        return numbers_text(values)
 
     def convert(v: Any) -> str | None:
         text = cell_text(v)
@@ -125,10 +135,10 @@ def _closed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         return "?"
 
     flag = map_unique(values, convert)
-    unknown = flag.eq("?")
-    raw = pd.Series(np.where(unknown, values.map(cell_text, na_action="ignore"), None),
-                    index=values.index, dtype=object)
-    return flag.where(~unknown, None), raw
+    unknown = flag.eq("?").to_numpy()
+    raw = np.full(len(values), None, dtype=object)
+    raw[unknown] = [cell_text(v) for v in values.to_numpy()[unknown].tolist()]
+    return flag.where(~unknown, None), pd.Series(raw, index=values.index, dtype=object)
 
 
 def _split_customer(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -147,8 +157,8 @@ def _split_customer(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
                  as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     start = match.row + 1
-    cols = grid.columns(start, match.width)
-    n = len(cols[0]) if cols else 0
+    cols = grid.columns(start, [*match.fields.values(), *match.extras.values()])
+    n = max(grid.height - start, 0)
     data: dict[str, Any] = {}
     empty = np.full(n, None, dtype=object)
     filled = np.zeros(n, dtype=np.int64)
@@ -172,8 +182,7 @@ def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
         total |= frame[f].isin(TOTAL_WORDS).to_numpy(dtype=bool)
     keep = (filled >= 2) & ~total
     extras = pd.DataFrame(
-        {h: pd.Series(_text(cols[c], False), dtype=object) for h, c in match.extras.items()
-         if c < len(cols)},
+        {h: pd.Series(_text(cols[c], False), dtype=object) for h, c in match.extras.items()},
         index=frame.index,
     )
     return frame[keep], extras[keep]
@@ -203,9 +212,9 @@ def _finish(frame: pd.DataFrame, settings: Settings, calendar: Calendar,
     out["customer"] = name
     out["customer_attr"] = out["customer_attr"].where(out["customer_attr"].notna(), attr)
     out["is_closed"] = out["closed"].eq(True).to_numpy(dtype=bool) | out["closed_on"].notna()
-    out["is_major"] = out["severity"].map(
-        lambda v: isinstance(v, str) and v.lower() in SEVERITY_MAJOR, na_action="ignore"
-    ).fillna(False).astype(bool)
+    out["is_major"] = map_unique(
+        out["severity"], lambda v: isinstance(v, str) and v.lower() in SEVERITY_MAJOR
+    ).astype(bool)
     out["seq__num"] = pd.to_numeric(out["seq"], errors="coerce")
     out["deadline_derived"] = out["deadline"].isna() & out["raised_on"].notna()
     if out["deadline_derived"].any():

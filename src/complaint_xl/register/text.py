@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["cell_text", "column_letter", "fold", "header_key", "map_unique", "strip_bracketed"]
+__all__ = [
+    "cell_text", "column_letter", "fold", "header_key", "map_unique", "numbers_text", "strip_bracketed",
+]
 
 _SPACES = re.compile(r"\s+")
 _BRACKETED = re.compile(r"\([^)]*\)$")
@@ -50,6 +52,25 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return str(value)
+
+
+def numbers_text(values: np.ndarray) -> np.ndarray:
+    """:func:`cell_text` of a column of numbers, vectorised; None where empty (NaN).
+
+    A 序号 column typed as numbers is distinct on every row, so folding per distinct
+    value would still be a Python call per row.
+    """
+    try:
+        nums = np.asarray(values).astype(np.float64)
+    except OverflowError:  # an integer beyond any float
+        return np.array([cell_text(v) or None for v in np.asarray(values).tolist()], dtype=object)
+    # Whole numbers below 2**53 convert exactly; the rest (fractions, inf, huge) one by one.
+    whole = (np.abs(nums) < 2.0**53) & (nums == np.trunc(nums))
+    out = np.full(len(nums), None, dtype=object)
+    out[whole] = nums[whole].astype(np.int64).astype(str).tolist()
+    rest = ~whole & ~np.isnan(nums)
+    out[rest] = [cell_text(v) for v in np.asarray(values, dtype=object)[rest].tolist()]
+    return out
 
 
 def map_unique(values: pd.Series, func: Callable[[Any], Any], dtype: Any = object) -> pd.Series:

@@ -1,0 +1,189 @@
+"""What every rule sees (the register frame, settings, today) and what it returns (hits).
+
+A rule looks at whole columns and returns :class:`Hits`: one code, one field and the
+positions of the rows it flags, with per-row parameters for the message. Turning
+hits into located, worded findings is done once, in :mod:`complaint_xl.checks.validate`,
+so a rule is only the test that defines it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from complaint_xl.checks.catalogue import Lang
+from complaint_xl.register.dates import ERROR_VALUES
+from complaint_xl.register.reader import Register, sla_days
+from complaint_xl.register.schema import DATE_FIELDS
+from complaint_xl.register.text import map_unique
+from complaint_xl.settings import Settings
+from complaint_xl.workdays import Calendar
+
+__all__ = ["ERROR_TEXTS", "Context", "Hits", "Place", "iso"]
+
+ERROR_TEXTS: Final[frozenset[str]] = ERROR_VALUES | {f"Err:{i:03d}" for i in range(1000)}
+"""Every text :func:`~complaint_xl.register.dates.is_error_value` accepts, for hash look-ups."""
+
+
+@dataclass
+class Place:
+    """Explicit locations, for findings that are not about a register row (settings)."""
+
+    sheet: list[str]
+    row: list[int]
+    column: list[str]
+    header: list[str]
+
+
+@dataclass
+class Hits:
+    """Rows one rule flags with one code on one field."""
+
+    code: str
+    field: str
+    index: np.ndarray
+    """Positions (not labels) in the register frame; empty when ``place`` is given."""
+    value: np.ndarray
+    """The offending value per hit, as text (None when the cell is empty)."""
+    params: dict[str, Any] = field(default_factory=dict)
+    """Message parameters: a scalar, or one value per hit; a (zh, en) tuple picks by language."""
+    variant: str | np.ndarray = ""
+    place: Place | None = None
+
+    def __len__(self) -> int:
+        return len(self.place.row) if self.place is not None else len(self.index)
+
+
+def iso(days: np.ndarray) -> np.ndarray:
+    """Dates as 'YYYY-MM-DD' text (None for NaT), vectorised."""
+    d = np.asarray(days).astype("datetime64[D]")
+    out = np.datetime_as_string(d).astype(object)
+    out[np.isnat(d)] = None
+    return out
+
+
+class Context:
+    """The register under check, with cached column views the rules share."""
+
+    def __init__(self, register: Register, settings: Settings, as_of: dt.date,
+                 calendar: Calendar, lang: Lang) -> None:
+        self.register = register
+        self.settings = settings
+        self.as_of = as_of
+        self.calendar = calendar
+        self.lang: Lang = lang
+        self.frame = register.frame
+        self.n = len(register.frame)
+        # Fields a sheet has a column for (customer_attr split out of 客户(属性) has none).
+        self.columns = frozenset(f for layout in register.sheets for f in layout.columns)
+        self.today = np.datetime64(as_of, "ns")
+        self._values: dict[str, np.ndarray] = {}
+        self._errors: dict[str, np.ndarray] = {}
+        self._missing: dict[str, np.ndarray] = {}
+        self._sla: np.ndarray | None = None
+
+    # -- column views ------------------------------------------------------------------
+
+    def values(self, name: str) -> np.ndarray:
+        """A column as an object array, None where empty."""
+        if name not in self._values:
+            self._values[name] = self.frame[name].to_numpy(dtype=object, na_value=None)
+        return self._values[name]
+
+    def map_values(self, name: str, func: Callable[[Any], Any], dtype: Any = object) -> np.ndarray:
+        """``func`` applied once per distinct value of a column (None for empty cells)."""
+        return map_unique(pd.Series(self.values(name), dtype=object), func, dtype).to_numpy(
+            dtype=dtype)
+
+    def dates(self, name: str) -> np.ndarray:
+        """A date field as datetime64[ns] (NaT where empty or unreadable)."""
+        return self.frame[name].to_numpy(dtype="datetime64[ns]")
+
+    def error(self, name: str) -> np.ndarray:
+        """The cell holds an Excel error value (#N/A, #REF!, Err:502 …)."""
+        if name not in self._errors:
+            if name in DATE_FIELDS:
+                found = self.frame[f"{name}__note"].eq("error").to_numpy(dtype=bool)
+            else:
+                # a hash look-up per cell: no Python call per row, even for long texts
+                source = self.frame["closed__raw" if name == "closed" else name]
+                found = source.isin(ERROR_TEXTS).to_numpy(dtype=bool)
+            self._errors[name] = found
+        return self._errors[name]
+
+    def missing(self, name: str) -> np.ndarray:
+        """The cell is empty (an error value or unreadable text is not empty)."""
+        if name not in self._missing:
+            if name in DATE_FIELDS:
+                empty = ~self._typed(name) & self._none(f"{name}__note")
+            elif name == "closed":
+                empty = self._none("closed") & self._none("closed__raw")
+            else:
+                empty = self._none(name)
+            self._missing[name] = empty
+        return self._missing[name]
+
+    def _none(self, name: str) -> np.ndarray:
+        # on the cached object array: isna on pandas' string dtype is several times slower
+        return np.equal(self.values(name), None)
+
+    def sla(self) -> np.ndarray:
+        """The SLA in working days of each row (per type, shorter for major complaints)."""
+        if self._sla is None:
+            self._sla = sla_days(self.frame, self.settings)
+        return self._sla
+
+    def given(self, name: str) -> np.ndarray:
+        """The cell holds a usable value: not empty, not an error (dates: readable)."""
+        if name in DATE_FIELDS:
+            return self._typed(name)
+        return ~self.missing(name) & ~self.error(name)
+
+    def _typed(self, name: str) -> np.ndarray:
+        """A date was read from the cell (a deadline derived from the SLA was not typed)."""
+        typed = self.frame[name].notna().to_numpy()
+        if name == "deadline":
+            typed = typed & ~self.frame["deadline_derived"].to_numpy(dtype=bool)
+        return typed
+
+    def has_column(self, name: str) -> bool:
+        return name in self.columns
+
+    def shown(self, name: str, index: np.ndarray) -> np.ndarray:
+        """The cells at ``index`` as the user sees them (text; dates as typed or ISO)."""
+        if name in DATE_FIELDS:
+            raw = self.values(f"{name}__raw")[index]
+            # a deadline derived from the SLA is not in the cell
+            days = np.where(self._typed(name)[index], iso(self.dates(name)[index]), None)
+            return np.where(pd.isna(raw), days, raw).astype(object)
+        if name == "closed":
+            raw = self.values("closed__raw")[index]
+            flag = self.values("closed")[index]
+            yes, no = ("是", "否") if self.lang == "zh" else ("yes", "no")
+            words = np.where(flag == True, yes, np.where(flag == False, no, None))  # noqa: E712
+            return np.where(pd.isna(raw), words, raw).astype(object)
+        vals = self.values(name)[index]
+        return np.array([None if v is None else str(v) for v in vals], dtype=object)
+
+    # -- building hits -------------------------------------------------------------------
+
+    def hits(self, code: str, name: str, mask: np.ndarray, *, value: Any = None,
+             variant: Any = "", **params: Any) -> Hits:
+        """Hits for the rows where ``mask`` is true; full-length arrays are cut to them."""
+        index = np.flatnonzero(mask)
+        cut = {k: self._cut(v, index) for k, v in params.items()}
+        shown = self.shown(name, index) if value is None else self._cut(value, index)
+        return Hits(code, name, index, np.asarray(shown, dtype=object), cut,
+                    self._cut(variant, index))
+
+    def _cut(self, value: Any, index: np.ndarray) -> Any:
+        if isinstance(value, np.ndarray | pd.Series) and len(value) == self.n:
+            cut = np.asarray(value)[index]
+            # dates become text only for the rows flagged
+            return iso(cut) if cut.dtype.kind == "M" else cut.astype(object)
+        return value

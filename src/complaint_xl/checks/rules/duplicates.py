@@ -1,0 +1,87 @@
+"""Entries made twice, and the running number 序号 (numeric, not repeated within a sheet)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from complaint_xl.checks.context import Context, Hits
+from complaint_xl.checks.rules.base import rule
+
+__all__ = ["duplicate_complaints", "sequence_numbers"]
+
+_KEYS = ("customer", "type", "problem", "raised_on")
+
+
+def _first_rows(ctx: Context, keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """For rows of ``keys`` (indexed by frame position): is it a repeat, and the first row's text."""
+    repeat = keys.duplicated(keep="first").to_numpy()
+    group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    positions = keys.index.to_numpy()
+    first = np.full(group.max() + 1 if len(group) else 0, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, group, positions)  # the earliest row of each group
+    first_pos = first[group]
+    rows = ctx.frame["_row"].to_numpy()[first_pos]
+    sheets = ctx.values("_sheet")[first_pos]
+    own = ctx.values("_sheet")[positions]
+    if ctx.lang == "zh":
+        same, other = "第 {r} 行", "“{s}”表第 {r} 行"
+    else:
+        same, other = "row {r}", "row {r} of sheet '{s}'"
+    text = np.array([(same if s == o else other).format(r=r, s=s)
+                     for r, s, o in zip(rows, sheets, own, strict=True)], dtype=object)
+    return repeat, text
+
+
+@rule("duplicate-complaint")
+def duplicate_complaints(ctx: Context) -> Iterator[Hits]:
+    """The same customer, type, problem and raised date as an earlier row.
+
+    Texts are compared as the reader left them (trimmed; category fields folded): a
+    second entry is nearly always a copy, and hashing avoids folding every long text.
+    """
+    if not all(ctx.has_column(k) for k in _KEYS):
+        return
+    complete = np.logical_and.reduce([ctx.given(k) for k in _KEYS])
+    # problem texts rarely repeat: hash them alone first, then the full key where they do
+    problem = ctx.frame["problem"]
+    candidates = np.flatnonzero(complete & problem.duplicated(keep=False).to_numpy())
+    if not len(candidates):
+        return
+    keys = ctx.frame.iloc[candidates][list(_KEYS)].set_axis(candidates)
+    repeat, other = _first_rows(ctx, keys)
+    mask = np.zeros(ctx.n, dtype=bool)
+    other_row = np.full(ctx.n, None, dtype=object)
+    mask[candidates[repeat]] = True
+    other_row[candidates] = other
+    yield ctx.hits("duplicate-complaint", "customer", mask, other_row=other_row)
+
+
+@rule("duplicate-seq", "seq-not-number")
+def sequence_numbers(ctx: Context) -> Iterator[Hits]:
+    """A 序号 that repeats an earlier one on the same sheet, or a stray non-number.
+
+    A column of codes such as INC0000045 is a numbering scheme, not a mistake: only
+    when most 序号 are numbers is a non-number flagged.
+    """
+    if not ctx.has_column("seq"):
+        return
+    number = ctx.frame["seq__num"]
+    given = ctx.given("seq")
+    text = given & number.isna().to_numpy()
+    if text.sum() * 2 < given.sum():
+        yield ctx.hits("seq-not-number", "seq", text)
+    # 1 and 1.0 are the same number; codes compare as typed
+    key = np.where(number.notna().to_numpy(), number.to_numpy(dtype=object), ctx.values("seq"))
+    filled = np.flatnonzero(given)
+    keys = pd.DataFrame({"sheet": ctx.values("_sheet")[filled], "seq": key[filled]}, index=filled)
+    if not keys.duplicated().any():
+        return
+    repeat, other = _first_rows(ctx, keys)
+    mask = np.zeros(ctx.n, dtype=bool)
+    other_row = np.full(ctx.n, None, dtype=object)
+    mask[filled[repeat]] = True
+    other_row[filled] = other
+    yield ctx.hits("duplicate-seq", "seq", mask, other_row=other_row)

@@ -1,0 +1,155 @@
+"""Running the rules over a register and turning their hits into located, worded findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from complaint_xl.checks.catalogue import CATALOGUE, Lang, Severity
+from complaint_xl.checks.context import Context, Hits
+from complaint_xl.checks.report import COLUMNS, Report
+from complaint_xl.checks.rules import RULES, Rule
+from complaint_xl.loading import make_calendar
+from complaint_xl.register.reader import Register
+from complaint_xl.register.schema import FIELDS
+from complaint_xl.register.text import header_key
+from complaint_xl.settings import RuleSetting, Settings
+from complaint_xl.workdays import Calendar
+
+__all__ = ["rule_choices", "validate"]
+
+_ON: Final[RuleSetting] = RuleSetting()
+_SHOWN_LENGTH: Final[int] = 40
+"""Longer values are cut in messages (the full value is in the finding's ``value``)."""
+
+
+def rule_choices(settings: Settings) -> dict[str, RuleSetting]:
+    """The team's 规则 sheet by code; a row may name a rule by its code or its title."""
+    by_name = {header_key(c.code): c.code for c in CATALOGUE.values()}
+    by_name |= {header_key(c.code.replace("-", "_")): c.code for c in CATALOGUE.values()}
+    by_name |= {header_key(t): c.code for c in CATALOGUE.values() for t in (c.title_zh, c.title_en)}
+    choices: dict[str, RuleSetting] = {}
+    for name, choice in settings.rules.items():
+        code = by_name.get(header_key(name))
+        if code is not None:
+            choices[code] = choice
+    return choices
+
+
+def validate(register: Register, settings: Settings, as_of: dt.date,
+             calendar: Calendar | None = None, *, lang: Lang | None = None) -> Report:
+    """Check every row of ``register`` against the rules; never raises for a bad row.
+
+    ``as_of`` is the run's today (dates after it are in the future); ``calendar``
+    defaults to the team's (country and holiday sheet of ``settings``); messages are
+    in ``lang``, else the settings' language.
+    """
+    if calendar is None:
+        calendar = make_calendar(settings)
+    use: Lang = lang or settings.lang
+    ctx = Context(register, settings, as_of, calendar, use)
+    choices = rule_choices(settings)
+    hits = [h for h in _run(RULES, ctx, choices) if len(h)]
+    return Report(register.path, len(register), as_of, use, _table(ctx, hits, choices))
+
+
+def _run(rules: Iterable[Rule], ctx: Context, choices: Mapping[str, RuleSetting]
+         ) -> Iterable[Hits]:
+    for rule in rules:
+        if not any(choices.get(c, _ON).enabled for c in rule.codes):
+            continue  # a rule the team switched off entirely is not even computed
+        for hits in rule(ctx):
+            if choices.get(hits.code, _ON).enabled:
+                yield hits
+
+
+def _clean(header: str) -> str:
+    return " ".join(header.split())
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())
+    return text if len(text) <= _SHOWN_LENGTH else text[:_SHOWN_LENGTH - 1] + "…"
+
+
+def _column_number(letter: str) -> int:
+    number = 0
+    for ch in letter:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _table(ctx: Context, parts: list[Hits], choices: Mapping[str, RuleSetting]) -> pd.DataFrame:
+    """One row per finding, located and worded, sorted for reading."""
+    lang = ctx.lang
+    labels = {f.name: (f.zh if lang == "zh" else f.en) for f in FIELDS}
+    places = {(s.name, f): (letter, _clean(header)) for s in ctx.register.sheets
+              for f, (letter, header) in s.columns.items()}
+    sheet_of = ctx.values("_sheet")
+    row_of = ctx.frame["_row"].to_numpy()
+    owner_of = ctx.values("owner")
+    out: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    for hits in parts:
+        entry = CATALOGUE[hits.code]
+        severity: Severity = choices.get(hits.code, _ON).severity or entry.severity
+        n = len(hits)
+        label = labels.get(hits.field, hits.field)
+        if hits.place is not None:
+            sheets, rows = hits.place.sheet, hits.place.row
+            columns, headers = hits.place.column, hits.place.header
+            owners: list[Any] = [None] * n
+        else:
+            sheets, rows = sheet_of[hits.index].tolist(), row_of[hits.index].tolist()
+            located = [places.get((s, hits.field), ("", label)) for s in sheets]
+            columns, headers = [c for c, _ in located], [h or label for _, h in located]
+            owners = owner_of[hits.index].tolist()
+        values = hits.value.tolist()
+        variants = _per_hit(hits.variant, n)
+        params = {k: _per_hit(v, n) for k, v in hits.params.items()}
+        messages = []
+        for i in range(n):
+            given = {k: _pick(v[i], lang) for k, v in params.items()}
+            template = entry.template(lang, variants[i])
+            messages.append(template.format(header=headers[i], value=_short(values[i]), **given))
+        out["sheet"] += sheets
+        out["row"] += rows
+        out["column"] += columns
+        out["header"] += headers
+        out["field"] += [hits.field] * n
+        out["code"] += [hits.code] * n
+        out["severity"] += [severity] * n
+        out["message"] += messages
+        out["value"] += [None if v is None else str(v) for v in values]
+        out["owner"] += owners
+    table = pd.DataFrame({c: pd.Series(v, dtype=np.int64 if c == "row" else object)
+                          for c, v in out.items()})
+    if table.empty:
+        return table
+    order = {s.name: i for i, s in enumerate(ctx.register.sheets)}
+    sheet_rank = table["sheet"].map(lambda s: order.get(s, len(order))).to_numpy()
+    severity_rank = table["severity"].eq("warning").to_numpy(dtype=np.int64)
+    column_rank = table["column"].map(_column_number).to_numpy()
+    code_rank = pd.factorize(table["code"], sort=True)[0]
+    keys = (code_rank, column_rank, severity_rank, table["row"].to_numpy(), sheet_rank)
+    return table.iloc[np.lexsort(keys)].reset_index(drop=True)
+
+
+def _per_hit(value: Any, n: int) -> list[Any]:
+    """A parameter as one value per hit (scalars and (zh, en) pairs are repeated)."""
+    if isinstance(value, np.ndarray | list):
+        return list(value)
+    return [value] * n
+
+
+def _pick(value: Any, lang: Lang) -> Any:
+    if isinstance(value, tuple) and len(value) == 2:
+        return value[0] if lang == "zh" else value[1]
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return value

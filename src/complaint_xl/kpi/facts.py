@@ -1,0 +1,96 @@
+"""Per-complaint computed fields: the one place the KPI definitions meet the rows.
+
+Every figure of the weekly report is a sum, median or count over these columns, and
+the workbook's detail sheet shows them, so a manager can check any figure with a
+filter. All columns are computed in whole arrays (the calendar counts working days
+by two look-ups per row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from complaint_xl.kpi.labels import AGING_BUCKETS
+from complaint_xl.kpi.weeks import Week, monday, mondays, week_labels
+from complaint_xl.register.text import fold, map_unique
+from complaint_xl.workdays import Calendar
+
+__all__ = ["REPEAT_WITHIN_DAYS", "categories", "row_facts"]
+
+REPEAT_WITHIN_DAYS: Final[int] = 30
+"""A complaint is a repeat when the same customer raised the same type within this many days."""
+
+
+def categories(values: pd.Series) -> pd.Series:
+    """Category values as the breakdowns count them: trimmed, full-width folded; None if empty."""
+    return map_unique(values, lambda v: (fold(v) or None) if isinstance(v, str) else None)
+
+
+def row_facts(frame: pd.DataFrame, calendar: Calendar, as_of: dt.date, week: Week,
+              due_soon_days: int) -> pd.DataFrame:
+    """The computed fields of each row for the report week and the run's 'today'.
+
+    Columns: ``week_raised``, ``week_closed`` ('YYYY-Www' or None), ``monday_raised``,
+    ``monday_closed``, ``new``, ``closed_in_week``, ``on_time`` (closed on or before
+    the deadline, any week), ``on_time_in_week``, ``resolution_workdays``, ``open``,
+    ``overdue``, ``due_soon``, ``workdays_overdue``, ``workdays_to_deadline``,
+    ``age_workdays``, ``aging_bucket``, ``repeat``, ``repeat_of`` (index of the earlier row), ``repeat_days``.
+    """
+    raised, closed_on, deadline = frame["raised_on"], frame["closed_on"], frame["deadline"]
+    today = pd.Timestamp(as_of)
+    start = pd.Timestamp(monday(week))
+    out = pd.DataFrame(index=frame.index)
+    out["week_raised"] = week_labels(raised)
+    out["week_closed"] = week_labels(closed_on)
+    out["monday_raised"] = mondays(raised)
+    out["monday_closed"] = mondays(closed_on)
+    out["new"] = out["monday_raised"].eq(start).to_numpy(dtype=bool)
+    out["closed_in_week"] = out["monday_closed"].eq(start).to_numpy(dtype=bool)
+    # NaT compares False: a closure without a deadline is never shown as on time.
+    out["on_time"] = (closed_on <= deadline).to_numpy(dtype=bool)
+    out["on_time_in_week"] = out["closed_in_week"] & out["on_time"]
+    out["resolution_workdays"] = calendar.count(raised, closed_on)
+    is_open = ~frame["is_closed"].to_numpy(dtype=bool)
+    out["open"] = is_open
+    past = (deadline < today).to_numpy(dtype=bool)
+    ahead = (deadline >= today).to_numpy(dtype=bool)
+    to_deadline = calendar.count(np.datetime64(as_of, "D"), deadline)
+    out["overdue"] = is_open & past
+    out["due_soon"] = is_open & ahead & (np.nan_to_num(to_deadline, nan=np.inf) <= due_soon_days)
+    out["workdays_to_deadline"] = np.where(is_open, to_deadline, np.nan)
+    out["workdays_overdue"] = np.where(out["overdue"], -to_deadline, np.nan)
+    age = np.where(is_open, calendar.count(raised, np.datetime64(as_of, "D")), np.nan)
+    out["age_workdays"] = age
+    with np.errstate(invalid="ignore"):
+        bucket = np.select([age <= 5, age <= 10, age <= 15, age > 15], list(AGING_BUCKETS),
+                           default="")
+    out["aging_bucket"] = pd.Series(bucket, index=frame.index, dtype=object).replace("", None)
+    _repeats(frame, out)
+    return out
+
+
+def _repeats(frame: pd.DataFrame, out: pd.DataFrame) -> None:
+    """Mark rows whose customer raised the same type again within REPEAT_WITHIN_DAYS."""
+    key = pd.DataFrame({
+        "customer": categories(frame["customer"]),
+        "type": categories(frame["type"]),
+        "raised": frame["raised_on"],
+        "index": frame.index,
+    }, index=frame.index)
+    usable = key[key["customer"].notna() & key["type"].notna() & key["raised"].notna()]
+    usable = usable.sort_values(["customer", "type", "raised", "index"], kind="stable")
+    previous = usable.groupby(["customer", "type"], sort=False)[["raised", "index"]].shift(1)
+    days = (usable["raised"] - previous["raised"]).dt.days
+    # Same day is the same occasion (or a duplicate entry, which validate reports).
+    hit = (days >= 1) & (days <= REPEAT_WITHIN_DAYS)
+    out["repeat"] = False
+    out["repeat_of"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["repeat_days"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    idx = hit[hit].index
+    out.loc[idx, "repeat"] = True
+    out.loc[idx, "repeat_of"] = previous.loc[idx, "index"].astype("int64").to_numpy()
+    out.loc[idx, "repeat_days"] = days.loc[idx].astype("int64").to_numpy()

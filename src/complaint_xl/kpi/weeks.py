@@ -1,0 +1,78 @@
+"""ISO weeks (Monday to Sunday), the unit of the weekly report.
+
+Dates become the Monday of their week in whole columns, so grouping a register by
+week is a comparison of datetime64 values, never a per-row calendar call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from complaint_xl.register.text import map_unique
+
+__all__ = [
+    "WEEKS_IN_TREND", "Week", "default_week", "label", "monday", "mondays", "of_day", "to_week",
+    "week_labels", "weeks_ending",
+]
+
+WEEKS_IN_TREND = 8
+"""The trend covers this many weeks, ending with the report week."""
+
+Week = tuple[int, int]
+"""(ISO year, ISO week)."""
+
+
+def label(week: Week) -> str:
+    """(2026, 48) -> '2026-W48'."""
+    return f"{week[0]}-W{week[1]:02d}"
+
+
+def monday(week: Week) -> dt.date:
+    """The first day (Monday) of an ISO week."""
+    return dt.date.fromisocalendar(week[0], week[1], 1)
+
+
+def of_day(day: dt.date) -> Week:
+    """The ISO week a day falls in."""
+    iso = day.isocalendar()
+    return iso.year, iso.week
+
+
+def default_week(today: dt.date) -> Week:
+    """The last complete week: the latest week whose Sunday is before ``today``."""
+    # isoweekday: Monday 1 .. Sunday 7; on a Sunday the week is not complete yet.
+    back = today.isoweekday() % 7 or 7
+    return of_day(today - dt.timedelta(days=back))
+
+
+def to_week(value: Week | None, today: dt.date) -> Week:
+    """A week from (year, week) or None (the default week); 'YYYY-Www' is the CLI's parse_week."""
+    if value is None:
+        return default_week(today)
+    year, week = value
+    dt.date.fromisocalendar(year, week, 1)  # ValueError for a week that does not exist
+    return year, week
+
+
+def weeks_ending(week: Week, count: int = WEEKS_IN_TREND) -> list[Week]:
+    """``count`` consecutive weeks ending with ``week``, oldest first."""
+    last = monday(week)
+    return [of_day(last - dt.timedelta(weeks=k)) for k in range(count - 1, -1, -1)]
+
+
+def mondays(days: pd.Series) -> pd.Series:
+    """The Monday of each day's ISO week (NaT stays NaT)."""
+    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+
+
+def week_labels(days: pd.Series) -> pd.Series:
+    """'YYYY-Www' for each day (None for NaT); computed once per distinct week."""
+    def one(v: object) -> str | None:
+        if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+            return None
+        return label(of_day(pd.Timestamp(v).date()))
+
+    return map_unique(mondays(days), one)

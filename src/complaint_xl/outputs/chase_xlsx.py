@@ -1,0 +1,143 @@
+"""The chase list workbook (催办清单): every item to chase, and who has how many.
+
+One Excel table with filters (overdue rows red, due soon amber, by conditional
+formatting so the colours follow the rows when the coordinator sorts or filters),
+then a summary per owner and per support unit for the sales meeting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+from complaint_xl.outputs.xlsx import open_workbook, write_table
+
+if TYPE_CHECKING:
+    from complaint_xl.chase import ChaseResult
+
+__all__ = ["LABELS", "write_chase_xlsx"]
+
+LABELS: Final[dict[str, dict[str, str]]] = {
+    "zh": {
+        "list": "催办清单", "by_owner": "按跟进人员", "by_unit": "按支援单位", "about": "说明",
+        "status": "状态", "overdue": "逾期", "due_soon": "即将到期", "level": "级别",
+        "workdays_overdue": "逾期工作日", "workdays_left": "剩余工作日", "sheet": "工作表",
+        "row": "行号", "seq": "序号", "owner": "跟进人员", "superior": "上级", "customer": "客户",
+        "customer_attr": "客户属性", "key_account": "大客户", "type": "投诉项目",
+        "severity": "严重程度", "raised_on": "提出日期", "deadline": "解决期限",
+        "deadline_derived": "期限按时限推算", "support_unit": "支援单位",
+        "support_need": "支援或协助需求点", "progress": "进展情况", "problem": "问题点",
+        "level2": "二级及以上", "level3": "三级", "max_workdays_overdue": "最长逾期工作日",
+        "yes": "是", "none": "（未填）",
+        "title": "催办清单（截至 {as_of}）：逾期 {overdue} 项，即将到期 {due_soon} 项",
+        "about_text": "截至 {as_of}。逾期 = 未结案且解决期限早于当天；逾期工作日 = 期限之后到当天的工作日数"
+                      "（含调休上班日，不含节假日）。"
+                      "即将到期 = 未结案，期限在当天或之后且不超过 {n} 个工作日。"
+                      "级别：逾期即为一级（提醒跟进人员）；逾期超过 {l2} 个工作日为二级（抄送上级）；"
+                      "超过 {l3} 个工作日为三级（上报经理）；重大投诉提高一级，最高三级。",
+    },
+    "en": {
+        "list": "Chase list", "by_owner": "By owner", "by_unit": "By support unit",
+        "about": "About", "status": "Status", "overdue": "Overdue", "due_soon": "Due soon",
+        "level": "Level", "workdays_overdue": "Working days overdue",
+        "workdays_left": "Working days left", "sheet": "Sheet", "row": "Row", "seq": "No.",
+        "owner": "Owner", "superior": "Superior", "customer": "Customer",
+        "customer_attr": "Customer attribute", "key_account": "Key account", "type": "Type",
+        "severity": "Severity", "raised_on": "Raised on", "deadline": "Deadline",
+        "deadline_derived": "Deadline from SLA", "support_unit": "Support unit",
+        "support_need": "Support needed", "progress": "Progress", "problem": "Problem",
+        "level2": "Level 2+", "level3": "Level 3", "max_workdays_overdue": "Most working days overdue",
+        "yes": "yes", "none": "(none)",
+        "title": "Chase list (as of {as_of}): {overdue} overdue, {due_soon} due soon",
+        "about_text": "As of {as_of}. Overdue = open and the deadline is before that day; working days "
+                      "overdue = working days after the deadline up to that day (make-up working days "
+                      "count, holidays do not). Due soon = open, deadline that day or later and at most "
+                      "{n} working days away. Level: 1 from the first day overdue (reminder to the "
+                      "owner); 2 when more than {l2} working days overdue (superior copied); 3 when more "
+                      "than {l3} (manager); major complaints one level higher, at most 3.",
+    },
+}
+
+_LIST_COLUMNS: Final[tuple[str, ...]] = (
+    "status", "level", "workdays_overdue", "workdays_left", "owner", "superior", "customer",
+    "customer_attr", "key_account", "type", "severity", "raised_on", "deadline",
+    "deadline_derived", "support_unit", "support_need", "progress", "problem", "sheet", "row", "seq",
+)
+_SUMMARY_COLUMNS: Final[tuple[str, ...]] = (
+    "overdue", "due_soon", "level2", "level3", "max_workdays_overdue",
+)
+RED: Final[dict[str, str]] = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+AMBER: Final[dict[str, str]] = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
+
+
+def _list_frame(result: ChaseResult, t: dict[str, str]) -> pd.DataFrame:
+    """The chase list with user-facing labels; blanks where a figure does not apply."""
+    items = result.items
+    over = items["status"].eq("overdue").to_numpy()
+    frame = items.loc[:, list(_LIST_COLUMNS)].astype(object)
+    frame["status"] = np.where(over, t["overdue"], t["due_soon"])
+    frame["level"] = np.where(over, items["level"].to_numpy(dtype=object), None)
+    frame["workdays_overdue"] = np.where(over, items["workdays_overdue"].to_numpy(dtype=object), None)
+    frame["workdays_left"] = np.where(over, None, items["workdays_left"].to_numpy(dtype=object))
+    for flag in ("key_account", "deadline_derived"):
+        frame[flag] = np.where(items[flag].to_numpy(dtype=bool), t["yes"], None)
+    frame["raised_on"] = items["raised_on"]
+    frame["deadline"] = items["deadline"]
+    return frame.rename(columns=t)
+
+
+def _summary_frame(summary: pd.DataFrame, key: str, extra: list[str], t: dict[str, str]
+                   ) -> pd.DataFrame:
+    frame = summary.loc[:, [key, *extra, *_SUMMARY_COLUMNS]].astype(object)
+    frame[key] = frame[key].where(frame[key].notna(), t["none"])
+    frame = frame.where(frame.notna(), None)
+    return frame.rename(columns=t)
+
+
+def write_chase_xlsx(result: ChaseResult, path: str | Path, *, lang: str = "zh") -> Path:
+    """Write the chase list workbook to ``path`` (call it with a temporary path, then rename)."""
+    t = LABELS[lang]
+    wb = open_workbook(path)
+    red, amber = wb.add_format(RED), wb.add_format(AMBER)
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    title_fmt = wb.add_format({"bold": True, "font_size": 13})
+
+    ws = wb.add_worksheet(t["list"])
+    n_over, n_soon = len(result.overdue), len(result.due_soon)
+    ws.write_string(0, 0, t["title"].format(as_of=result.as_of.isoformat(), overdue=n_over,
+                                            due_soon=n_soon), title_fmt)
+    frame = _list_frame(result, t)
+    last_row, last_col = write_table(
+        wb, ws, frame, first_row=2, name="T_chase",
+        widths={t["problem"]: 50, t["support_need"]: 30, t["progress"]: 24},
+        formats={t["problem"]: wrap, t["support_need"]: wrap, t["progress"]: wrap},
+    )
+    ws.freeze_panes(3, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # printed for the sales meeting: all columns on one page wide
+    ws.repeat_rows(2)
+    if len(frame):
+        # Colour by the status cell of each row, so the colours follow sorting and filtering.
+        for label, fmt in ((t["overdue"], red), (t["due_soon"], amber)):
+            ws.conditional_format(3, 0, last_row, last_col, {
+                "type": "formula", "criteria": f'=$A4="{label}"', "format": fmt,
+            })
+
+    for sheet, summary, key, extra in (
+        (t["by_owner"], result.by_owner(), "owner", ["superior"]),
+        (t["by_unit"], result.by_unit(), "support_unit", []),
+    ):
+        ws = wb.add_worksheet(sheet)
+        write_table(wb, ws, _summary_frame(summary, key, extra, t), name=f"T_{key}")
+        ws.freeze_panes(1, 0)
+
+    ws = wb.add_worksheet(t["about"])
+    ws.set_column(0, 0, 100)
+    l2, l3 = result.escalate_after
+    ws.write_string(0, 0, t["about_text"].format(as_of=result.as_of.isoformat(),
+                                                 n=result.due_soon_days, l2=l2, l3=l3), wrap)
+    wb.close()
+    return Path(path)

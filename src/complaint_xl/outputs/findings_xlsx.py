@@ -1,0 +1,198 @@
+"""The findings workbook (检查结果.xlsx): one row per finding, linked to its cell, with summaries.
+
+The coordinator filters it by owner or code and clicks through to the cell in the
+register. Links are external links (``[register.xlsx]'Sheet'!B5``) written relative
+to the findings file when they share a drive, so the two files can move together.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+from xlsxwriter.exceptions import XlsxWriterException
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from complaint_xl.checks.catalogue import CATALOGUE, Lang
+from complaint_xl.checks.console import summary_line
+from complaint_xl.checks.report import Report
+from complaint_xl.errors import OutputError
+from complaint_xl.outputs.files import atomic_path
+from complaint_xl.outputs.xlsx import open_workbook, write_table
+
+__all__ = ["MAX_LINKS", "SHEETS", "write_findings_xlsx"]
+
+MAX_LINKS: Final[int] = 65_530
+"""Excel's limit of hyperlinks per worksheet; findings beyond it get the cell address only."""
+
+SHEETS: Final[dict[str, tuple[str, str]]] = {
+    "findings": ("检查结果", "Findings"),
+    "by_code": ("按规则汇总", "By rule"),
+    "by_owner": ("按跟进人汇总", "By owner"),
+}
+
+_HEADERS: Final[dict[str, tuple[str, str]]] = {
+    "sheet": ("工作表", "Sheet"),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "cell": ("单元格", "Cell"),
+    "header": ("表头", "Header"),
+    "severity": ("级别", "Severity"),
+    "code": ("代码", "Code"),
+    "title": ("规则", "Rule"),
+    "message": ("说明", "Message"),
+    "value": ("原值", "Value"),
+    "owner": ("跟进人员", "Owner"),
+    "count": ("数量", "Count"),
+    "rows": ("涉及行数", "Rows"),
+    "errors": ("错误", "Errors"),
+    "warnings": ("警告", "Warnings"),
+    "total": ("合计", "Total"),
+}
+_SEVERITY: Final[dict[str, tuple[str, str]]] = {"error": ("错误", "error"),
+                                                "warning": ("警告", "warning")}
+_NO_OWNER: Final[tuple[str, str]] = ("（未填写跟进人员）", "(no owner)")
+_SETTINGS: Final[tuple[str, str]] = ("（设置表）", "(settings)")
+
+
+def _t(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def _link_target(register: str, out: Path) -> str | None:
+    """The register as a link target from the findings file: relative when possible."""
+    source = Path(register).resolve()
+    try:
+        text = os.path.relpath(source, out.resolve().parent)
+    except ValueError:  # another drive on Windows
+        text = str(source)
+    # '#' would end the file part of the link early; Excel caps a link at 2,080 characters
+    return None if "#" in text or len(text) > 1_800 else text
+
+
+def _quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _owners(report: Report, lang: Lang) -> pd.Series:
+    """Who has to fix each finding: the row's owner, or a label for settings and empty owners."""
+    table = report.table
+    label = table["owner"].where(table["owner"].notna(), _t(_NO_OWNER, lang))
+    return label.where(table["field"] != "", _t(_SETTINGS, lang))
+
+
+def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) -> None:
+    table = report.table
+    h = {k: _t(v, lang) for k, v in _HEADERS.items()}
+    cells = (table["sheet"] + "!" + table["column"] + table["row"].astype(str)).where(
+        table["column"] != "", table["sheet"] + "!" + table["row"].astype(str))
+    frame = pd.DataFrame({
+        h["sheet"]: table["sheet"],
+        h["row"]: table["row"],
+        h["column"]: table["column"],
+        h["cell"]: cells,
+        h["header"]: table["header"],
+        h["severity"]: table["severity"].map(lambda s: _t(_SEVERITY[s], lang)),
+        h["code"]: table["code"],
+        h["title"]: table["code"].map(lambda c: CATALOGUE[c].title(lang)),
+        h["message"]: table["message"],
+        h["value"]: table["value"],
+        h["owner"]: _owners(report, lang),
+    })
+    ws = wb.add_worksheet(_t(SHEETS["findings"], lang))
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    last_row, _ = write_table(
+        wb, ws, frame, name="Findings",
+        widths={h["message"]: 70, h["cell"]: 16, h["value"]: 24, h["header"]: 14},
+        formats={h["message"]: wrap},
+    )
+    ws.freeze_panes(1, 0)
+    severity_col = list(frame.columns).index(h["severity"])
+    red = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+    ws.conditional_format(1, severity_col, max(last_row, 1), severity_col, {
+        "type": "cell", "criteria": "==", "value": f'"{_t(_SEVERITY["error"], lang)}"',
+        "format": red})
+    if link is not None:
+        _link_cells(wb, ws, report, list(frame.columns).index(h["cell"]), cells, link)
+
+
+def _link_cells(wb: Workbook, ws: Worksheet, report: Report, col: int, cells: pd.Series,
+                link: str) -> None:
+    """Turn the cell addresses into links that open the register at that cell."""
+    url_format = wb.get_default_url_format()
+    table = report.table
+    targets = zip(table["sheet"].tolist(), table["column"].tolist(), table["row"].tolist(),
+                  cells.tolist(), strict=True)
+    for i, (sheet, column, row, text) in enumerate(targets):
+        if i >= MAX_LINKS:
+            break
+        anchor = f"{_quoted(sheet)}!{column or 'A'}{row}"
+        ws.write_url(i + 1, col, f"external:{link}#{anchor}", url_format, string=text)
+
+
+def _by_code_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
+    table = report.table
+    h = {k: _t(v, lang) for k, v in _HEADERS.items()}
+    ws = wb.add_worksheet(_t(SHEETS["by_code"], lang))
+    bold = wb.add_format({"bold": True, "font_size": 12})
+    ws.write_string(0, 0, report.register, bold)
+    ws.write_string(1, 0, ("检查日期：" if lang == "zh" else "as of: ") + report.as_of.isoformat())
+    ws.write_string(2, 0, summary_line(report, lang))
+    grouped = table.groupby("code", sort=False).agg(
+        count=("code", "size"), severity=("severity", "first"),
+        rows=("row", lambda r: r.nunique()))
+    grouped = grouped.assign(rank=grouped["severity"].eq("warning")).sort_values(
+        ["rank", "count"], ascending=[True, False], kind="stable")
+    frame = pd.DataFrame({
+        h["code"]: grouped.index,
+        h["title"]: [CATALOGUE[c].title(lang) for c in grouped.index],
+        h["severity"]: [_t(_SEVERITY[s], lang) for s in grouped["severity"]],
+        h["count"]: grouped["count"].to_numpy(),
+        h["rows"]: grouped["rows"].to_numpy(),
+    })
+    write_table(wb, ws, frame, first_row=4, name="ByRule", widths={h["title"]: 24, h["code"]: 26})
+
+
+def _by_owner_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
+    table = report.table
+    h = {k: _t(v, lang) for k, v in _HEADERS.items()}
+    ws = wb.add_worksheet(_t(SHEETS["by_owner"], lang))
+    owners = _owners(report, lang).rename("owner")
+    counts = pd.crosstab(owners, table["severity"]).reindex(columns=["error", "warning"],
+                                                             fill_value=0)
+    by_code = pd.crosstab(owners, table["code"])
+    frame = pd.DataFrame({
+        h["owner"]: counts.index,
+        h["errors"]: counts["error"].to_numpy(),
+        h["warnings"]: counts["warning"].to_numpy(),
+        h["total"]: (counts["error"] + counts["warning"]).to_numpy(),
+    })
+    # one column per code that occurs: who has to fix what
+    for code in by_code.columns:
+        frame[code] = by_code.loc[counts.index, code].to_numpy()
+    frame = frame.sort_values([h["errors"], h["total"]], ascending=False, kind="stable")
+    write_table(wb, ws, frame, name="ByOwner", widths={h["owner"]: 16})
+
+
+def write_findings_xlsx(report: Report, path: str | Path, *, lang: Lang | None = None) -> Path:
+    """Write the findings workbook to ``path`` (atomically); return the path written.
+
+    Sheets: every finding with a link to its cell (an Excel table, so it filters),
+    a summary by rule and a summary by owner. User values stay text.
+    """
+    lang = lang or report.lang
+    target = Path(path)
+    link = _link_target(report.register, target)
+    with atomic_path(target) as tmp:
+        wb = open_workbook(tmp)
+        _findings_sheet(wb, report, lang, link)
+        _by_code_sheet(wb, report, lang)
+        _by_owner_sheet(wb, report, lang)
+        try:
+            wb.close()
+        except (XlsxWriterException, OSError) as exc:
+            raise OutputError("out-not-writable", path=str(target), detail=str(exc)) from None
+    return target

@@ -1,0 +1,149 @@
+"""The weekly report as an HTML page (weekly-YYYY-Www.html) and as plain text.
+
+Both render the same view of a :class:`~complaint_xl.kpi.WeeklyReport` through the
+team's templates (``weekly.html``, ``weekly.txt``; jinja2, autoescaped), so a
+customer called ``<script>`` is shown, not run. Numbers are formatted here once:
+counts as integers, rates as percentages, working days with at most one decimal,
+and every null as "—" with the reason beside it, never a silent 0.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from complaint_xl.kpi import WeeklyReport
+from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, text
+from complaint_xl.outputs.files import write_bytes
+from complaint_xl.outputs.templating import render
+
+__all__ = ["NULL", "format_figure", "render_page", "summary_text", "view", "write_weekly_html"]
+
+NULL: Final[str] = "—"
+"""How a null figure is shown; its reason is always shown with it."""
+
+LIST_LIMIT: Final[int] = 30
+"""Rows of a list shown on the page and in the mail; the workbook has all of them."""
+_HEADLINE_WEEK: Final[tuple[str, ...]] = ("new", "closed", "closed_on_time", "on_time_rate",
+                                          "median_resolution_workdays", "mean_resolution_workdays")
+_HEADLINE_NOW: Final[tuple[str, ...]] = ("open", "overdue", "due_soon")
+
+
+def format_figure(figure: str, value: Any) -> str:
+    """A figure as a manager reads it: 12, 73.3%, 6.5 (working days), or — for null."""
+    if value is None:
+        return NULL
+    if figure == "on_time_rate":
+        return f"{value:.1%}"
+    if figure.endswith("_workdays"):
+        return f"{value:.1f}".removesuffix(".0")
+    return f"{int(value):,}"
+
+
+def _card(report: WeeklyReport, figure: str, lang: str) -> dict[str, Any]:
+    value = report.totals[figure]
+    zh = lang == "zh"
+    hint = ""
+    if figure in report.unavailable:
+        hint = "不可用，见下方说明" if zh else "unavailable, see the notes below"
+    elif figure == "on_time_rate" and report.totals["closed"] == 0:
+        hint = "本周无结案" if zh else "no closures this week"
+    elif figure in ("new", "closed", "on_time_rate") and len(report.trend) > 1:
+        prev = report.trend[-2][figure]
+        if prev is not None:
+            hint = ("上周 " if zh else "last week ") + format_figure(figure, prev)
+    return {"key": figure, "label": text(FIGURES, figure, lang),
+            "value": format_figure(figure, value), "null": value is None, "hint": hint,
+            "alert": figure == "overdue" and bool(value)}
+
+
+def _row(name: str, figures: Mapping[str, Any]) -> dict[str, Any]:
+    return {"name": name, "cells": [{"text": format_figure(k, figures[k]),
+                                     "null": figures[k] is None,
+                                     # a 0% on-time rate is news, not an empty cell
+                                     "zero": figures[k] == 0 and k != "on_time_rate"}
+                                    for k in FIGURES]}
+
+
+def _tables(report: WeeklyReport, lang: str) -> list[dict[str, Any]]:
+    tables = []
+    for dim, values in report.by.items():
+        rows = [_row(name, figs) for name, figs in values.items()]
+        if dim in report.by_blank:
+            rows.append(_row("（空）" if lang == "zh" else "(blank)", report.by_blank[dim]))
+        tables.append({"key": dim, "title": text(DIMENSIONS, dim, lang), "rows": rows})
+    return tables
+
+
+def view(report: WeeklyReport, lang: str | None = None,
+         charts: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The template context: every text and number already formatted for ``lang``.
+
+    ``charts`` maps a chart name to the image source (a data: URI or ``cid:name``).
+    """
+    lang = lang or report.lang
+    effect = report.effect
+    return {
+        "lang": lang,
+        "title": report.title(lang),
+        "week": report.week_label,
+        "week_start": report.week_start.isoformat(),
+        "week_end": report.week_end.isoformat(),
+        "as_of": report.as_of.isoformat(),
+        "register": Path(report.register).name,
+        "rows": report.rows,
+        "filters": report.filter_text(lang),
+        "window": "{} – {}".format(*report.trend_window),
+        "week_cards": [_card(report, f, lang) for f in _HEADLINE_WEEK],
+        "now_cards": [_card(report, f, lang) for f in _HEADLINE_NOW],
+        "points": [p.text(lang) for p in report.hard_points],
+        "figure_labels": [text(FIGURES, k, lang) for k in FIGURES],
+        "tables": _tables(report, lang),
+        "trend": [{"week": t["week"], "new": format_figure("new", t["new"]),
+                   "closed": format_figure("closed", t["closed"]),
+                   "on_time_rate": format_figure("on_time_rate", t["on_time_rate"])}
+                  for t in report.trend],
+        "aging": [{"bucket": b, "count": format_figure("open", report.aging[b])}
+                  for b in AGING_BUCKETS],
+        "aging_reason": report.reason("aging", lang),
+        "effect": None if effect is None else {
+            "closed": effect["closed"], "blank": effect["blank"],
+            "counts": list(effect["counts"].items())},
+        "effect_reason": report.reason("effect", lang),
+        "most_overdue": report.most_overdue,
+        "overdue_reason": report.reason("overdue", lang),
+        "repeats": report.repeats[:LIST_LIMIT],
+        "repeats_total": len(report.repeats),
+        "multi_sheet": report.multi_sheet,
+        "reasons": report.reason_lines(lang),
+        "notes": report.note_texts(lang),
+        "charts": dict(charts or {}),
+        "totals": {k: format_figure(k, v) for k, v in report.totals.items()},
+    }
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def render_page(report: WeeklyReport, charts: Mapping[str, bytes], lang: str | None = None,
+                override: str | Path | None = None) -> str:
+    """The page as one self-contained HTML document (charts embedded as data: URIs)."""
+    lang = lang or report.lang
+    context = view(report, lang, {k: _data_uri(v) for k, v in charts.items()})
+    return render("weekly.html", context, lang=lang, override=override)
+
+
+def write_weekly_html(report: WeeklyReport, path: str | Path, charts: Mapping[str, bytes],
+                      lang: str | None = None, override: str | Path | None = None) -> Path:
+    """Write the page (atomically) and return its path."""
+    return write_bytes(path, render_page(report, charts, lang, override).encode("utf-8"))
+
+
+def summary_text(report: WeeklyReport, lang: str | None = None,
+                 override: str | Path | None = None) -> str:
+    """The short plain-text summary: the command line's output and the draft's text part."""
+    lang = lang or report.lang
+    return render("weekly.txt", view(report, lang), lang=lang, override=override)

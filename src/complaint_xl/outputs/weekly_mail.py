@@ -1,0 +1,57 @@
+"""The weekly report as an e-mail draft (weekly-YYYY-Www.eml) to the report recipients.
+
+The body carries the headline figures, the hard points and the charts inline (by
+Content-ID, so they show without downloading anything); the workbook is attached.
+The draft is marked ``X-Unsent: 1``: the coordinator opens it, reads it and sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from complaint_xl.kpi import WeeklyReport
+from complaint_xl.outputs.email import Draft, Recipient, render_draft
+from complaint_xl.outputs.files import write_bytes
+from complaint_xl.outputs.templating import render
+from complaint_xl.outputs.weekly_html import summary_text, view
+from complaint_xl.settings import Settings
+
+__all__ = ["MAIL_CHARTS", "weekly_draft", "write_weekly_eml"]
+
+MAIL_CHARTS: Final[tuple[str, ...]] = ("trend", "by_type", "by_support_unit")
+"""Charts shown inline in the mail (the aging chart stays in the page and workbook)."""
+
+
+def _recipients(settings: Settings) -> list[Recipient]:
+    """The 周报收件人 addresses, named after the staff member who has that address."""
+    names = {(p.email or "").casefold(): p.name for p in settings.staff.values() if p.email}
+    return [Recipient(names.get(a.casefold(), a.split("@")[0]), a) for a in settings.report_recipients]
+
+
+def weekly_draft(report: WeeklyReport, settings: Settings, charts: Mapping[str, bytes],
+                 attachment: Path | None = None, lang: str | None = None) -> Draft:
+    """The draft: HTML body with inline charts, plain-text alternative, workbook attached."""
+    lang = lang or report.lang
+    cids = {name: f"{name}-{report.week_label}@complaint-xl.invalid" for name in MAIL_CHARTS
+            if name in charts}
+    context = view(report, lang, {name: f"cid:{cid}" for name, cid in cids.items()})
+    context["attachment"] = attachment.name if attachment else ""
+    html = render("weekly_mail.html", context, lang=lang, override=settings.templates_folder)
+    return Draft(
+        subject=report.title(lang),
+        html=html,
+        text=summary_text(report, lang, settings.templates_folder),
+        to=_recipients(settings),
+        sender=settings.sender,
+        inline_images={cid: charts[name] for name, cid in cids.items()},
+        attachments=[attachment] if attachment else [],
+    )
+
+
+def write_weekly_eml(report: WeeklyReport, settings: Settings, path: str | Path,
+                     charts: Mapping[str, bytes], attachment: Path | None = None,
+                     lang: str | None = None) -> Path:
+    """Write the draft (atomically) and return its path."""
+    return write_bytes(path, render_draft(weekly_draft(report, settings, charts, attachment, lang)))

@@ -1,0 +1,14 @@
+"""The team's register workbook (.xlsm): built from code and macros/*.bas, never by hand."""
+
+from complaint_xl.workbook.builder import HEADER_ROW, HIGHLIGHT, build_workbook, demo_settings
+from complaint_xl.workbook.sheets import BUTTONS, CONF_SHEET, SHEET_NAMES
+
+__all__ = [
+    "BUTTONS",
+    "CONF_SHEET",
+    "HEADER_ROW",
+    "HIGHLIGHT",
+    "SHEET_NAMES",
+    "build_workbook",
+    "demo_settings",
+]

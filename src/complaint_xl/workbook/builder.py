@@ -1,0 +1,417 @@
+"""Build the team's macro-enabled register workbook (.xlsm) with XlsxWriter.
+
+Everything a salesperson without Python needs is a plain Excel feature: the register
+is an Excel table (new rows inherit validation, formats and colours), dropdowns come
+from named lists, dates are validated, the 填写规范 show as input hints, and the
+overdue / due-soon / closed colours are conditional formats with plain formulas. The
+buttons run the VBA in ``macros/*.bas``, compiled into the file by
+:mod:`complaint_xl.vba` together with xlwings' standalone module, so no add-in is
+needed. The output is reproducible: the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from complaint_xl.outputs.files import atomic_path
+from complaint_xl.outputs.xlsx import open_workbook, write_cell
+from complaint_xl.register.schema import FIELDS
+from complaint_xl.register.text import column_letter
+from complaint_xl.sample import TEMPLATE_COLUMNS, make_register, sample_settings_sheets
+from complaint_xl.settings import Settings, read_settings
+from complaint_xl.vba import build_vba_project, load_macro_sources
+from complaint_xl.workbook import sheets as content
+from complaint_xl.workbook.sheets import BUTTONS, CONF_SHEET, SHEET_NAMES, Lang
+
+__all__ = [
+    "CODE_NAMES",
+    "HEADER_ROW",
+    "HIGHLIGHT",
+    "REGISTER_TABLE",
+    "build_workbook",
+    "demo_settings",
+    "macros_dir",
+    "register_columns",
+]
+
+HEADER_ROW: Final[int] = 2
+"""0-based row of the register's header: a title band with the buttons sits above it."""
+BLANK_ROWS: Final[int] = 200
+"""Empty table rows ready for typing (the table grows by itself beyond them)."""
+DEMO_ROWS: Final[int] = 240
+DEMO_SEED: Final[int] = 2026
+REGISTER_TABLE: Final[str] = "T_Register"
+NAME_ROWS: Final[int] = 500
+"""Rows the list and holiday names look at on their sheets."""
+CODE_NAMES: Final[dict[str, str]] = {
+    "register": "shRegister", "guide": "shGuide", "settings": "shSettings", "staff": "shStaff",
+    "lists": "shLists", "holidays": "shHolidays", "mapping": "shMapping", "rules": "shRules",
+    "conf": "shXlwingsConf",
+}
+"""VBA code names of the sheets, in sheet order; the VBA project has a module for each."""
+HIGHLIGHT: Final[dict[str, str]] = {"error": "#FFFF00", "warning": "#BDD7EE"}
+"""Fill colours the 校验 button marks cells with (see complaint_xl.xl.buttons)."""
+OVERDUE = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+DUE_SOON = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
+CLOSED = {"font_color": "#808080"}
+WIDTHS: Final[dict[str, float]] = {
+    "seq": 6, "customer": 30, "customer_contact": 14, "reporter": 9, "reporter_contact": 14,
+    "owner": 9, "type": 10, "problem": 46, "responsible": 10, "raised_on": 11, "support_unit": 9,
+    "deadline": 11, "support_need": 26, "progress": 22, "effect": 9, "summary": 26, "closed": 8,
+    "closed_on": 11, "severity": 8,
+}
+_DROPDOWNS: Final[dict[str, str]] = {
+    "type": "List_Types", "support_unit": "List_SupportUnits", "closed": "List_Closed",
+    "effect": "List_Effect", "severity": "List_Severity",
+}
+_HINTS: Final[dict[str, tuple[str, str, str, str]]] = {
+    # field: zh title, zh message, en title, en message (Excel: title <= 32, message <= 255)
+    "customer": ("规范 1：客户(属性)", "写成“名称(属性)”，如：长沙恒达建材有限公司(经销商)",
+                 "Rule 1: customer(attribute)", "Write Name(attribute), e.g. Hengda Ltd(dealer)"),
+    "problem": ("规范 7：问题点要具体",
+                "写明客户、销售顾问、型号、产品和故障现象；不要写“xx表示近期售后问题较多”这类笼统描述。",
+                "Rule 7: be specific",
+                "Name the customer, sales consultant, model, product and fault; not 'xx says there "
+                "are many after-sales problems lately'."),
+    "support_unit": ("规范 8：单独报支援单位",
+                     "需要其他部门协助时，把该事项单独报给支援单位（一个支援单位一条需求），不要只写在表里。",
+                     "Rule 8: tell the support unit",
+                     "When another function must help, report the item to that unit separately "
+                     "(one request per unit), not only in this sheet."),
+    "support_need": ("规范 8：支援需求点", "写清需要支援单位做什么、何时完成；并单独发给该单位。",
+                     "Rule 8: what help is needed",
+                     "Say what the support unit must do and by when; send it to them separately."),
+}
+
+
+def macros_dir() -> Path:
+    """The VBA sources: shipped inside the package, or at the repository root when editable."""
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "macros"
+    return shipped if shipped.is_dir() else package.parent.parent / "macros"
+
+
+def register_columns(lang: Lang) -> list[tuple[str, str]]:
+    """(field, header) of the template's columns, in the seed's order."""
+    labels = {f.name: (f.zh if lang == "zh" else f.en) for f in FIELDS}
+    return [(name, labels[name]) for name in TEMPLATE_COLUMNS]
+
+
+def demo_settings(lang: Lang) -> Settings:
+    """The demo team's settings: the sample staff with e-mails and a few values set."""
+    return read_settings(sample_settings_sheets(lang)).with_overrides(lang=lang)
+
+
+def _name(lang: Lang, role: str) -> str:
+    zh, en = SHEET_NAMES[role]
+    return zh if lang == "zh" else en
+
+
+def _ref(sheet: str, cell: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'!" + cell
+
+
+@dataclass
+class _Formats:
+    title: Format
+    header: Format
+    note: Format
+    hint: Format
+    left: Format
+    date: Format
+    text: Format
+    wrap: Format
+    head: Format
+    legend: dict[str, Format]
+
+
+def _formats(wb: Workbook) -> _Formats:
+    def fmt(**props: Any) -> Format:
+        return wb.add_format({"font_name": "Microsoft YaHei", **props})
+
+    return _Formats(
+        title=fmt(bold=True, font_size=15, valign="vcenter"),
+        header=fmt(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True, valign="top"),
+        note=fmt(italic=True, font_color="#595959", text_wrap=True, valign="top"),
+        hint=fmt(italic=True, font_color="#595959", valign="vcenter"),
+        left=fmt(align="left"),
+        date=fmt(num_format="yyyy-mm-dd"),
+        text=fmt(num_format="@"),
+        wrap=fmt(text_wrap=True, valign="top"),
+        head=fmt(bold=True, font_size=12, font_color="#1F4E79"),
+        legend={
+            "overdue": fmt(**OVERDUE, border=1, align="center"),
+            "due_soon": fmt(**DUE_SOON, border=1, align="center"),
+            "closed": fmt(**CLOSED, border=1, align="center"),
+            "error": fmt(bg_color=HIGHLIGHT["error"], border=1, align="center"),
+            "warning": fmt(bg_color=HIGHLIGHT["warning"], border=1, align="center"),
+        },
+    )
+
+
+def _write_rows(ws: Worksheet, rows: Sequence[Sequence[Any]], f: _Formats, first_row: int = 0,
+                header: bool = True) -> None:
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if header and r == 0:
+                ws.write_string(first_row, c, str(value), f.header)
+            else:
+                write_cell(ws, first_row + r, c, value, None, f.date)
+
+
+def _table(ws: Worksheet, rows: Sequence[Sequence[Any]], name: str, f: _Formats,
+           widths: Sequence[float]) -> None:
+    """A settings table with filters; the reader finds its header like any other row."""
+    head, body = rows[0], rows[1:] or [[None] * len(rows[0])]
+    ws.add_table(0, 0, len(body), len(head) - 1, {
+        "name": name, "style": "Table Style Light 9",
+        "columns": [{"header": str(h), "header_format": f.header} for h in head],
+    })
+    _write_rows(ws, body, f, first_row=1, header=False)
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width, f.left)
+    ws.freeze_panes(1, 0)
+    _printable(ws)
+
+
+def _printable(ws: Worksheet) -> None:
+    """Landscape, one page wide: a settings sheet prints whole."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+# -- the register sheet --------------------------------------------------------------------
+
+def _register(wb: Workbook, ws: Worksheet, frame: pd.DataFrame | None, lang: Lang,
+              f: _Formats, names: dict[str, str]) -> None:
+    columns = register_columns(lang)
+    n = (len(frame) if frame is not None else 0) + (60 if frame is not None else BLANK_ROWS)
+    first, last = HEADER_ROW + 1, HEADER_ROW + n
+    ws.add_table(HEADER_ROW, 0, last, len(columns) - 1, {
+        "name": REGISTER_TABLE, "style": "Table Style Light 1",
+        "columns": [{"header": header, "header_format": f.header} for _, header in columns],
+    })
+    if frame is not None:
+        values = [frame[field].to_numpy(dtype=object) for field, _ in columns]
+        for i in range(len(frame)):
+            for c, column in enumerate(values):
+                write_cell(ws, first + i, c, column[i], None, f.date)
+    for c, (field, _) in enumerate(columns):
+        kind = next(x.kind for x in FIELDS if x.name == field)
+        cell_fmt = f.date if kind == "date" else f.text if field.endswith("contact") else None
+        ws.set_column(c, c, WIDTHS[field], cell_fmt)
+
+    # Title band: the title, the buttons, and a legend of the colours.
+    ws.set_row(0, 34)
+    ws.set_row(1, 18)
+    ws.write_string(0, 0, "客户投诉管理表" if lang == "zh" else "Customer complaint register", f.title)
+    ws.write_string(0, 2, "按钮需要 Python 和 complaint-xl（见“使用说明”）" if lang == "zh" else
+                    "The buttons need Python and complaint-xl (see Instructions)", f.hint)
+    # All buttons inside the wide 问题点 column: anchored to one column, they keep their size
+    # in LibreOffice too, whose column widths differ slightly from Excel's.
+    problem = [field for field, _ in columns].index("problem")
+    for i, button in enumerate(BUTTONS):
+        ws.insert_button(0, problem, {
+            "macro": button.macro, "caption": button.zh if lang == "zh" else button.en,
+            "width": 72, "height": 30, "x_offset": 4 + i * 80, "y_offset": 7,
+            "description": button.macro,
+        })
+    legend = [("overdue", "逾期", "overdue"), ("due_soon", "即将到期", "due soon"),
+              ("closed", "已结案", "closed"), ("error", "校验：错误", "check: error"),
+              ("warning", "校验：警告", "check: warning")]
+    ws.write_string(1, 0, "图例" if lang == "zh" else "Legend", f.note)
+    for i, (key, zh, en) in enumerate(legend):
+        ws.write_string(1, 1 + i, zh if lang == "zh" else en, f.legend[key])
+    ws.freeze_panes(HEADER_ROW + 1, 2)
+    ws.activate()
+    # Printed for the sales meeting: landscape, one page wide, the header on every page.
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
+    ws.set_margins(left=0.3, right=0.3, top=0.4, bottom=0.4)
+
+    _validations(ws, columns, first, last, lang)
+    _colours(wb, ws, [field for field, _ in columns], first, last, names)
+
+
+def _validations(ws: Worksheet, columns: list[tuple[str, str]], first: int, last: int,
+                 lang: Lang) -> None:
+    for c, (field, _) in enumerate(columns):
+        options: dict[str, Any]
+        if field in _DROPDOWNS:
+            options = {"validate": "list", "source": f"={_DROPDOWNS[field]}",
+                       "error_type": "stop" if field == "closed" else "warning",
+                       "error_title": "请从下拉菜单选择" if lang == "zh" else "Pick from the list",
+                       "error_message": ("该值不在“列表”表中。可在“列表”表中增加选项。" if lang == "zh" else
+                                         "This value is not on the Lists sheet; add it there first.")}
+        elif next(x.kind for x in FIELDS if x.name == field) == "date":
+            options = {"validate": "date", "criteria": "between",
+                       "minimum": dt.date(2000, 1, 1), "maximum": dt.date(2099, 12, 31),
+                       "error_type": "warning",
+                       "input_title": "日期" if lang == "zh" else "Date",
+                       "input_message": ("请输入日期，如 2026-11-30（不要写成文字）。" if lang == "zh" else
+                                         "Enter a date such as 2026-11-30 (not text)."),
+                       "error_title": "不是日期" if lang == "zh" else "Not a date",
+                       "error_message": ("请输入 2000 到 2099 年之间的日期，如 2026-11-30。" if lang == "zh"
+                                         else "Enter a date from 2000 to 2099, e.g. 2026-11-30.")}
+        else:
+            options = {"validate": "any"}
+        if field in _HINTS:
+            zh_title, zh_msg, en_title, en_msg = _HINTS[field]
+            options["input_title"] = zh_title if lang == "zh" else en_title
+            options["input_message"] = zh_msg if lang == "zh" else en_msg
+        if options.get("validate") != "any" or "input_message" in options:
+            ws.data_validation(first, c, last, c, options)
+
+
+def _colours(wb: Workbook, ws: Worksheet, columns: list[str], first: int, last: int,
+             names: dict[str, str]) -> None:
+    """Overdue red, due soon amber, closed grey: plain formulas, no Python needed."""
+    r = first + 1  # Excel row number of the first data row; formulas are relative to it
+    col = {field: column_letter(c) for c, field in enumerate(columns)}
+    flag, closed_on, deadline = f"${col['closed']}{r}", f"${col['closed_on']}{r}", f"${col['deadline']}{r}"
+    closed = (f'OR({flag}="是",{flag}="已结案",{flag}="Y",{flag}="Yes",{flag}="Closed",'
+              f'{closed_on}<>"")')
+    overdue = f"AND(NOT({closed}),ISNUMBER({deadline}),{deadline}<TODAY())"
+    due_soon = (f"AND(NOT({closed}),ISNUMBER({deadline}),{deadline}>=TODAY(),OR({deadline}=TODAY(),"
+                f"NETWORKDAYS(TODAY()+1,{deadline},{names['holidays']})<={names['due_soon']}))")
+
+    def ranges(indexes: list[int]) -> str:
+        """'A4:A303 C4:F303' for runs of consecutive column indexes."""
+        runs: list[list[int]] = []
+        for i in indexes:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        return " ".join(f"{column_letter(run[0])}{r}:{column_letter(run[-1])}{last + 1}"
+                        for run in runs)
+
+    # The seq and deadline cells get the fill, the rest of the row the font colour. The two
+    # ranges are disjoint, each with all three rules: LibreOffice applies only the first
+    # matching rule to a cell, Excel all of them, so both show the same colours.
+    marked = [columns.index("seq"), columns.index("deadline")]
+    rest = [c for c in range(len(columns)) if c not in marked]
+    for cells, overdue_props, due_props in (
+        (ranges(sorted(marked)), OVERDUE, DUE_SOON),
+        (ranges(rest), {"font_color": OVERDUE["font_color"]}, {"font_color": DUE_SOON["font_color"]}),
+    ):
+        for formula, props, stop in ((closed, CLOSED, True), (overdue, overdue_props, False),
+                                     (due_soon, due_props, False)):
+            ws.conditional_format(cells.split(" ")[0], {
+                "type": "formula", "criteria": f"={formula}", "format": wb.add_format(props),
+                "stop_if_true": stop, "multi_range": cells,
+            })
+
+
+# -- the other sheets ---------------------------------------------------------------------
+
+def _lists(wb: Workbook, ws: Worksheet, settings: Settings, lang: Lang, f: _Formats) -> None:
+    sheet = ws.get_name()
+    for c, column in enumerate(content.list_columns(settings, lang)):
+        ws.write_string(0, c, column.header, f.header)
+        for r, value in enumerate(column.values, start=1):
+            write_cell(ws, r, c, value)
+        ws.set_column(c, c, column.width)
+        if column.name:
+            letter = column_letter(c)
+            cells = _ref(sheet, f"${letter}$2:${letter}${NAME_ROWS}")
+            wb.define_name(column.name, f"=OFFSET({_ref(sheet, f'${letter}$2')},0,0,"
+                                        f"MAX(1,COUNTA({cells})),1)")
+    note_col = len(content.list_columns(settings, lang)) + 1
+    ws.set_column(note_col, note_col, 36)
+    ws.write_string(0, note_col, content.LISTS_NOTE[lang], f.note)
+    ws.freeze_panes(1, 0)
+    _printable(ws)
+
+
+def _guide(ws: Worksheet, lang: Lang, f: _Formats) -> None:
+    ws.set_column(0, 0, 110, f.wrap)
+    _printable(ws)
+    styles = {"title": f.title, "head": f.head, "": f.wrap}
+    row = 0
+    for style, text in content.guide_rows(lang):
+        if style == "head":
+            row += 1
+        ws.write_string(row, 0, text, styles[style])
+        row += 1
+    ws.hide_gridlines(2)
+
+
+def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
+                   today: dt.date | None = None, settings: Settings | None = None) -> Path:
+    """Write the register workbook to ``target`` (.xlsm) and return its path.
+
+    ``today`` fixes the holiday years (this one and the next), the sample rows of a
+    ``demo`` workbook and the file's dates, so a given day always gives the same
+    bytes. ``settings`` are the values written to the settings sheets (defaults, or
+    the demo team's for ``demo``).
+    """
+    today = today or dt.date.today()
+    if settings is None:
+        settings = demo_settings(lang) if demo else Settings(lang=lang)
+    frame = make_register(DEMO_ROWS, as_of=today, seed=DEMO_SEED) if demo else None
+    target = Path(target)
+    sheet_order = [*SHEET_NAMES, "conf"]
+    vba = build_vba_project(load_macro_sources(macros_dir()),
+                            [CODE_NAMES[role] for role in sheet_order])
+    with atomic_path(target) as tmp:
+        wb = open_workbook(tmp)
+        wb.set_vba_name("ThisWorkbook")
+        wb.add_vba_project(io.BytesIO(vba), is_stream=True)
+        created = dt.datetime.combine(today, dt.time(8, 0))
+        wb.set_properties({
+            "title": "客户投诉管理表" if lang == "zh" else "Customer complaint register",
+            "subject": "complaint_xl", "author": "complaint_xl", "company": settings.company or "",
+            "created": created,
+        })
+        f = _formats(wb)
+        sheets = {}
+        for role in sheet_order:
+            name = CONF_SHEET if role == "conf" else _name(lang, role)
+            sheets[role] = wb.add_worksheet(name)
+            sheets[role].set_vba_name(CODE_NAMES[role])
+        settings_sheet, holidays_sheet = _name(lang, "settings"), _name(lang, "holidays")
+        due_row = content.setting_row("due_soon_days") + 1
+        names = {"holidays": "Holidays", "due_soon": "DueSoonDays"}
+        wb.define_name("Holidays", "=" + _ref(holidays_sheet, f"$A$2:$A${NAME_ROWS}"))
+        wb.define_name("DueSoonDays", "=" + _ref(settings_sheet, f"$B${due_row}"))
+        # Whole settings blocks, headers included, for the UDFs' optional arguments.
+        wb.define_name("CXL_Settings", "=" + _ref(settings_sheet, "$A$1:$B$60"))
+        wb.define_name("CXL_Lists", "=" + _ref(_name(lang, "lists"), f"$A$1:$G${NAME_ROWS}"))
+        wb.define_name("CXL_Holidays", "=" + _ref(holidays_sheet, f"$A$1:$B${NAME_ROWS}"))
+
+        _register(wb, sheets["register"], frame, lang, f, names)
+        _guide(sheets["guide"], lang, f)
+        _table(sheets["settings"], content.settings_rows(settings, lang), "T_Settings", f,
+               [24, 44, 64])
+        _table(sheets["staff"], content.staff_rows(settings, lang), "T_Staff", f,
+               [12, 28, 12, 12, 14])
+        _lists(wb, sheets["lists"], settings, lang, f)
+        years = range(today.year, today.year + 2)
+        _table(sheets["holidays"], content.holiday_rows(settings.country, years, lang,
+                                                        settings.holidays), "T_Holidays", f,
+               [12, 10, 44])
+        _table(sheets["mapping"], content.mapping_rows(settings, lang), "T_Mapping", f,
+               [22, 22, 30])
+        _table(sheets["rules"], content.rule_rows(settings, lang), "T_Rules", f, [28, 8, 8, 60])
+        conf = sheets["conf"]
+        _write_rows(conf, content.xlwings_conf_rows(lang), f, header=False)
+        conf.set_column(0, 0, 28)
+        conf.set_column(1, 1, 24)
+        conf.set_column(2, 2, 70)
+        _printable(conf)
+        wb.close()
+    return target

@@ -1,0 +1,184 @@
+"""Reading and writing an open workbook in whole blocks, the way the buttons talk to Excel.
+
+Every call into Excel crosses a process boundary (COM on Windows, AppleScript on a
+Mac), so the buttons read each sheet with one call and write each result with one
+call: the register, settings and staff come in as 2-D lists, and go through the same
+reader as a file on disk (:func:`complaint_xl.loading.load_grids`), so a button and
+the command line give the same answer on the same sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from complaint_xl.loading import Loaded, load_grids
+from complaint_xl.register.book import Book, Grid
+from complaint_xl.register.text import column_letter
+from complaint_xl.settings import sheet_role
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+__all__ = [
+    "MARKS_SHEET",
+    "as_text",
+    "book_folder",
+    "color_cells",
+    "hyperlink",
+    "load_book",
+    "output_sheet",
+    "read_grids",
+    "read_marks",
+    "runs",
+    "write_block",
+    "write_marks",
+]
+
+MARKS_SHEET: Final[str] = "_cxl_marks"
+"""Hidden sheet remembering which cells the 校验 button coloured, to clear only those."""
+_FORMULA_START: Final[tuple[str, ...]] = ("=", "+", "-", "@")
+
+
+def read_grids(book: xw.Book) -> dict[str, list[list[Any]]]:
+    """Every sheet the reader may need (register and settings), one call each, from A1.
+
+    The product's own output sheets are skipped: they are never a register and
+    can be large. Error cells come back as their text (#N/A), as from a file.
+    """
+    grids: dict[str, list[list[Any]]] = {}
+    for sheet in book.sheets:
+        name = sheet.name
+        if name == MARKS_SHEET or sheet_role(name) == "tool":
+            continue
+        last = sheet.used_range.last_cell
+        grids[name] = sheet.range((1, 1), (last.row, last.column)).options(
+            ndim=2, err_to_str=True).value or [[]]
+    return grids
+
+
+def book_path(book: xw.Book) -> Path:
+    return Path(book.fullname)
+
+
+def load_book(book: xw.Book, *, today: dt.date | None = None) -> Loaded:
+    """The register, settings and calendar of an open workbook, as ``complaint_xl.load`` gives them."""
+    grids = read_grids(book)
+    opened = Book(book_path(book), "xlsx", list(grids))
+    return load_grids(opened, {name: Grid(rows) for name, rows in grids.items()}, as_of=today)
+
+
+def book_folder(book: xw.Book, setting: str | None) -> Path:
+    """Where a button writes its files: the setting (relative to the workbook), else beside it.
+
+    A workbook opened from SharePoint/OneDrive has a URL for a name; the user's
+    Documents folder is used then, since a URL is no folder Python can write to.
+    """
+    full = book.fullname
+    base = Path(full).parent if "://" not in full and Path(full).parent.is_dir() else (
+        Path.home() / "Documents")
+    if setting:
+        chosen = Path(setting).expanduser()
+        return chosen if chosen.is_absolute() else base / chosen
+    return base
+
+
+def as_text(value: Any) -> Any:
+    """A cell value to write back: text that Excel would take for a formula stays text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def hyperlink(sheet: str, cell: str, label: str) -> str:
+    """An in-workbook link as a formula, so a whole table of links is one write."""
+    target = "#'" + sheet.replace("'", "''") + "'!" + cell
+    return f'=HYPERLINK("{target.replace(chr(34), chr(34) * 2)}","{label.replace(chr(34), chr(34) * 2)}")'
+
+
+def output_sheet(book: xw.Book, name: str) -> xw.Sheet:
+    """The product's result sheet, emptied if it exists, else added at the end."""
+    for sheet in book.sheets:
+        if sheet.name == name:
+            sheet.clear()
+            return sheet
+    return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+
+
+def write_block(sheet: xw.Sheet, rows: Sequence[Sequence[Any]], top: int = 1, left: int = 1) -> None:
+    """Write a ragged list of rows as one rectangular block (one call)."""
+    if not rows:
+        return
+    width = max(len(r) for r in rows) or 1
+    block = [list(r) + [None] * (width - len(r)) for r in rows]
+    sheet.range((top, left), (top + len(block) - 1, left + width - 1)).value = block
+
+
+# -- colouring cells and remembering which ----------------------------------------------
+
+def runs(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(row, column) cells -> (first row, column, rows) runs going down a column."""
+    out: list[list[int]] = []
+    for row, col in sorted(set(cells), key=lambda rc: (rc[1], rc[0])):
+        if out and out[-1][1] == col and out[-1][0] + out[-1][2] == row:
+            out[-1][2] += 1
+        else:
+            out.append([row, col, 1])
+    return [(r, c, n) for r, c, n in out]
+
+
+def color_cells(sheet: xw.Sheet, cells: Iterable[tuple[int, int]], color: str | None
+                ) -> list[tuple[int, int, int]]:
+    """Fill the cells (one call per run down a column); ``None`` removes the fill."""
+    done = runs(cells)
+    for row, col, n in done:
+        sheet.range((row, col), (row + n - 1, col)).color = color
+    return done
+
+
+def _ref(sheet: str, row: int, col: int, n: int) -> str:
+    letter = column_letter(col - 1)
+    cells = f"${letter}${row}" + (f":${letter}${row + n - 1}" if n > 1 else "")
+    return "'" + sheet.replace("'", "''") + "'!" + cells
+
+
+def write_marks(book: xw.Book, marks: Sequence[tuple[str, int, int, int, str]]) -> None:
+    """Remember coloured runs (sheet name, row, column, rows, colour) on the hidden sheet.
+
+    Each run is stored as formulas on the cells (SHEET/ROW/COLUMN/ROWS), which Excel
+    keeps pointing at the same cells when rows are inserted or deleted above them
+    or the sheet is renamed; the next run reads back where they are now.
+    """
+    sheet = next((s for s in book.sheets if s.name == MARKS_SHEET), None)
+    if sheet is None:
+        sheet = book.sheets.add(MARKS_SHEET, after=book.sheets[len(book.sheets) - 1])
+        sheet.visible = False
+    else:
+        sheet.clear()
+    rows: list[list[Any]] = [["sheet", "row", "column", "rows", "colour"]]
+    for name, row, col, n, colour in marks:
+        ref = _ref(name, row, col, n)
+        rows.append([f"=SHEET({ref})", f"=ROW({ref})", f"=COLUMN({ref})", f"=ROWS({ref})", colour])
+    write_block(sheet, rows)
+
+
+def read_marks(book: xw.Book) -> list[tuple[str, int, int, int, str]]:
+    """The runs the last check coloured, where they are now; unreadable ones are skipped."""
+    sheet = next((s for s in book.sheets if s.name == MARKS_SHEET), None)
+    if sheet is None:
+        return []
+    values = sheet.used_range.options(ndim=2).value or []
+    names = [s.name for s in book.sheets]
+    marks = []
+    for row in values[1:]:
+        if len(row) < 5:
+            continue
+        try:
+            index, first, col, n = (int(v) for v in row[:4])
+        except (TypeError, ValueError):
+            continue  # #REF! after the cells were deleted
+        if 1 <= index <= len(names) and first >= 1 and col >= 1 and n >= 1:
+            marks.append((names[index - 1], first, col, n, str(row[4])))
+    return marks

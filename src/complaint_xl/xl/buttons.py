@@ -1,0 +1,409 @@
+"""The workbook's buttons: 校验 (check), 催办 (chase), 周报 (weekly report).
+
+Each button's VBA macro (macros/ComplaintXL.bas) runs one of the entry points below
+through xlwings' ``RunPython``. The entry point takes the calling workbook and hands
+it to a function that takes an ``xw.Book`` (testable without Excel): it reads the
+register, settings and staff sheets in whole blocks, calls the same API as the
+command line, and writes its result back in a few blocks with screen updating off.
+The user's rows are never deleted, reordered or rewritten; a failure becomes a
+message box, never a Python traceback window.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import pandas as pd
+
+from complaint_xl.errors import ComplaintXLError
+from complaint_xl.workbook.builder import HIGHLIGHT
+from complaint_xl.xl.blocks import (
+    as_text,
+    book_folder,
+    color_cells,
+    hyperlink,
+    load_book,
+    output_sheet,
+    read_grids,
+    read_marks,
+    runs,
+    write_block,
+    write_marks,
+)
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+    from complaint_xl.chase import ChaseOutputs, ChaseResult
+    from complaint_xl.checks import Report
+    from complaint_xl.kpi import Week, WeeklyReport
+    from complaint_xl.outputs.weekly import WeeklyFiles
+
+__all__ = [
+    "MAX_MARKED_RUNS",
+    "chase_book",
+    "chase_overdue",
+    "check_book",
+    "check_entries",
+    "report_book",
+    "run_button",
+    "weekly_report",
+]
+
+T = TypeVar("T")
+
+MAX_MARKED_RUNS: Final[int] = 3000
+"""At most this many cell runs are coloured per check: each is one call into Excel."""
+HEADER_FILL: Final[str] = "#DDEBF7"
+TITLE: Final[str] = "complaint_xl"
+
+_TEXT: Final[dict[str, dict[str, str]]] = {
+    "zh": {
+        "findings": "检查结果", "chase": "催办", "weekly": "周报",
+        "check_title": "检查结果（截至 {as_of}）",
+        "check_summary": "共检查 {rows} 行：错误 {errors} 条，警告 {warnings} 条，涉及 {affected} 行。",
+        "check_help": "点击“位置”跳转到单元格。黄色 = 错误，蓝色 = 警告；再次校验时只清除上次校验标的颜色。",
+        "check_clean": "没有发现问题。",
+        "check_capped": "问题较多，只给前 {n} 处标了颜色；全部问题见下表。",
+        "check_done": "校验完成：{rows} 行中发现错误 {errors} 条、警告 {warnings} 条。\n详见“{sheet}”表。",
+        "check_head": "位置|工作表|行|列|表头|级别|代码|说明|值|跟进人员",
+        "error": "错误", "warning": "警告",
+        "chase_head": "位置|状态|级别|逾期工作日|剩余工作日|跟进人员|上级|客户|投诉项目|严重程度|"
+                      "提出日期|解决期限|支援单位|支援或协助需求点|进展情况",
+        "overdue": "逾期", "due_soon": "即将到期",
+        "chase_done": "催办：逾期 {overdue} 项，即将到期 {due_soon} 项。\n"
+                      "邮件草稿（{drafts} 封）和催办清单已保存到：\n{folder}",
+        "chase_none": "今天没有需要催办的投诉。",
+        "weekly_done": "周报 {week} 已完成，见“{sheet}”表。\n周报文件已保存到：\n{folder}",
+        "figures": "主要指标", "hard_points": "难点（销售会议讨论）", "trend": "趋势（近 8 周）",
+        "files": "文件", "week": "周", "no_points": "本周没有需要特别讨论的难点。",
+        "unavailable": "说明",
+        "failed": "出错了", "unexpected": "意外错误",
+        "warnings": "请注意：",
+    },
+    "en": {
+        "findings": "Findings", "chase": "Chase", "weekly": "Weekly",
+        "check_title": "Findings (as of {as_of})",
+        "check_summary": "{rows} rows checked: {errors} errors, {warnings} warnings, in {affected} rows.",
+        "check_help": "Click a cell under Cell to go there. Yellow = error, blue = warning; the next "
+                      "check clears only the colours it set.",
+        "check_clean": "No problems found.",
+        "check_capped": "Many problems: only the first {n} places are coloured; all are listed below.",
+        "check_done": "Check done: {errors} errors and {warnings} warnings in {rows} rows.\n"
+                      "See the '{sheet}' sheet.",
+        "check_head": "Cell|Sheet|Row|Column|Header|Severity|Code|Message|Value|Owner",
+        "error": "error", "warning": "warning",
+        "chase_head": "Cell|Status|Level|Working days overdue|Working days left|Owner|Superior|"
+                      "Customer|Type|Severity|Raised on|Deadline|Support unit|Support needed|Progress",
+        "overdue": "overdue", "due_soon": "due soon",
+        "chase_done": "Chase: {overdue} overdue, {due_soon} due soon.\nThe e-mail drafts ({drafts}) "
+                      "and the chase list are in:\n{folder}",
+        "chase_none": "Nothing to chase today.",
+        "weekly_done": "Weekly report {week} is on the '{sheet}' sheet.\nThe report files are in:\n"
+                       "{folder}",
+        "figures": "Headline figures", "hard_points": "Hard points (for the sales meeting)",
+        "trend": "Trend (8 weeks)", "files": "Files", "week": "Week",
+        "no_points": "No hard points this week.", "unavailable": "Notes",
+        "failed": "Failed", "unexpected": "Unexpected error",
+        "warnings": "Please note:",
+    },
+}
+
+
+def _t(lang: str) -> dict[str, str]:
+    return _TEXT["en" if lang == "en" else "zh"]
+
+
+# -- entry points (RunPython) ------------------------------------------------------------
+
+def check_entries() -> None:
+    """The 校验 button."""
+    _entry(check_book)
+
+
+def chase_overdue() -> None:
+    """The 催办 button."""
+    _entry(chase_book)
+
+
+def weekly_report() -> None:
+    """The 周报 button."""
+    _entry(report_book)
+
+
+def _entry(action: Callable[..., Any]) -> None:
+    import xlwings as xw
+
+    run_button(xw.Book.caller(), action)
+
+
+def run_button(book: xw.Book, action: Callable[..., T], **kwargs: Any) -> T | None:
+    """Run a button's work on ``book``; any failure is told in a message box, in one line."""
+    try:
+        return action(book, **kwargs)
+    except Exception as exc:  # the user gets a sentence, never a traceback window
+        lang = _book_lang(book)
+        t = _t(lang)
+        text = (exc.message("en" if lang == "en" else "zh") if isinstance(exc, ComplaintXLError)
+                else f"{t['unexpected']}: {type(exc).__name__}: {exc}")
+        with contextlib.suppress(Exception):
+            book.app.screen_updating = True
+        book.app.alert(text, title=f"{TITLE}: {t['failed']}", mode="critical")
+        return None
+
+
+def _book_lang(book: xw.Book) -> str:
+    """The language setting of the workbook, read again after a failure (zh if unreadable)."""
+    try:
+        from complaint_xl.settings import read_settings, sheet_role
+
+        grids = {n: rows for n, rows in read_grids(book).items() if sheet_role(n) == "settings"}
+        return read_settings(grids).lang
+    except Exception:
+        return "zh"
+
+
+@contextlib.contextmanager
+def _quiet(book: xw.Book) -> Iterator[None]:
+    """Screen updating off while a button writes, back on whatever happens."""
+    book.app.screen_updating = False
+    try:
+        yield
+    finally:
+        book.app.screen_updating = True
+
+
+def _header(sheet: xw.Sheet, row: int, width: int) -> None:
+    cells = sheet.range((row, 1), (row, width))
+    cells.font.bold = True
+    cells.color = HEADER_FILL
+
+
+def _warning_lines(caught: Sequence[warnings.WarningMessage], lang: str, limit: int = 3) -> str:
+    texts = list(dict.fromkeys(str(w.message) for w in caught))
+    if not texts:
+        return ""
+    more = len(texts) - limit
+    lines = texts[:limit] + ([f"… (+{more})"] if more > 0 else [])
+    return "\n\n" + _t(lang)["warnings"] + "\n" + "\n".join(lines)
+
+
+# -- 校验 -----------------------------------------------------------------------------------
+
+def _column_number(letter: str) -> int:
+    n = 0
+    for ch in letter:
+        n = n * 26 + ord(ch.upper()) - 64
+    return n
+
+
+def check_book(book: xw.Book, today: dt.date | None = None) -> Report:
+    """Check the open workbook's register: the findings sheet, the cells coloured, a message.
+
+    The previous check's colours are cleared first, and only those (they are
+    remembered on a hidden sheet), so the user's own fills stay. Cells keep their
+    colour when a run repeats, which costs no call at all.
+    """
+    from complaint_xl.checks import validate
+
+    with _quiet(book):
+        loaded = load_book(book, today=today)
+        lang = loaded.settings.lang
+        t = _t(lang)
+        report = validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
+        table = report.table
+
+        # The cells to colour, errors winning over warnings on the same cell.
+        located = table[table["column"].astype(str).ne("") & table["row"].gt(0)]
+        colour: dict[tuple[str, int, int], str] = {}
+        for sheet, row, letter, severity in zip(located["sheet"], located["row"], located["column"],
+                                                located["severity"], strict=True):
+            key = (str(sheet), int(row), _column_number(str(letter)))
+            if colour.get(key) != HIGHLIGHT["error"]:
+                colour[key] = HIGHLIGHT[str(severity)]
+        new_marks = []
+        for (sheet, fill) in sorted({(s, c) for (s, _, _), c in colour.items()}):
+            cells = [(r, c) for (s, r, c), f in colour.items() if s == sheet and f == fill]
+            new_marks += [(sheet, r, c, n, fill) for r, c, n in runs(cells)]
+        new_marks.sort(key=lambda m: (m[0], m[1], m[2]))
+        capped = len(new_marks) > MAX_MARKED_RUNS
+        new_marks = new_marks[:MAX_MARKED_RUNS]
+        _recolour(book, read_marks(book), new_marks)
+
+        rows: list[list[Any]] = [
+            [t["check_title"].format(as_of=loaded.as_of.isoformat())],
+            [t["check_summary"].format(rows=report.rows, errors=report.errors,
+                                       warnings=report.warnings, affected=report.rows_affected)],
+            [t["check_help"] + (" " + t["check_capped"].format(n=MAX_MARKED_RUNS) if capped else "")],
+            [],
+            t["check_head"].split("|"),
+        ]
+        head_row = len(rows)
+        for r in table.itertuples(index=False):
+            place = f"{r.column}{r.row}" if r.column and r.row else ""
+            rows.append([
+                hyperlink(str(r.sheet), place, place) if place else "",
+                as_text(r.sheet), int(r.row) if r.row else None, r.column or None, as_text(r.header),
+                t[str(r.severity)], r.code, as_text(r.message), as_text(r.value),
+                as_text(r.owner),
+            ])
+        if table.empty:
+            rows.append([t["check_clean"]])
+        sheet = output_sheet(book, t["findings"])
+        write_block(sheet, rows)
+        _header(sheet, head_row, len(rows[head_row - 1]))
+        sheet.range((1, 1)).font.bold = True
+        sheet.autofit("c")
+        sheet.range((1, 8)).column_width = 70  # the message column; autofit makes it too wide
+        write_marks(book, new_marks)
+        sheet.activate()
+    book.app.alert(t["check_done"].format(rows=report.rows, errors=report.errors,
+                                          warnings=report.warnings, sheet=t["findings"]),
+                   title=TITLE, mode="info")
+    return report
+
+
+def _recolour(book: xw.Book, old: Sequence[tuple[str, int, int, int, str]],
+              new: Sequence[tuple[str, int, int, int, str]]) -> None:
+    """Clear the old runs that are not coloured again, colour the new ones not there yet."""
+    sheets = {s.name: s for s in book.sheets}
+    keep = set(old) & set(new)
+    for marks, clear in ((old, True), (new, False)):
+        for name, row, col, n, fill in marks:
+            if (name, row, col, n, fill) in keep or name not in sheets:
+                continue
+            cells = [(row + i, col) for i in range(n)]
+            color_cells(sheets[name], cells, None if clear else fill)
+
+
+# -- 催办 -----------------------------------------------------------------------------------
+
+def chase_book(book: xw.Book, today: dt.date | None = None,
+               now: dt.datetime | None = None) -> tuple[ChaseResult, ChaseOutputs]:
+    """Refresh the 催办 sheet and write the chase list and drafts to a folder beside the workbook."""
+    from complaint_xl.chase import default_folder, run_chase
+
+    with _quiet(book):
+        loaded = load_book(book, today=today)
+        settings, lang = loaded.settings, loaded.settings.lang
+        t = _t(lang)
+        folder = book_folder(book, settings.drafts_folder) / default_folder(loaded.as_of, settings).name
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result, outputs = run_chase(loaded, folder, now=now)
+        from complaint_xl.chase import summary_lines
+
+        rows: list[list[Any]] = [[as_text(line)] for line in summary_lines(result, outputs, lang)]
+        rows += [[], t["chase_head"].split("|")]
+        head_row = len(rows)
+        items = result.items
+        for r in items.itertuples(index=False):
+            place = f"A{int(r.row)}"
+            rows.append([
+                hyperlink(str(r.sheet), place, f"{r.sheet}!{place}"), t[str(r.status)], int(r.level),
+                _number(r.workdays_overdue), _number(r.workdays_left), as_text(r.owner),
+                as_text(r.superior), as_text(r.customer), as_text(r.type), as_text(r.severity),
+                _day(r.raised_on), _day(r.deadline), as_text(r.support_unit),
+                as_text(r.support_need), as_text(r.progress),
+            ])
+        if items.empty:
+            rows.append([t["chase_none"]])
+        sheet = output_sheet(book, t["chase"])
+        write_block(sheet, rows)
+        _header(sheet, head_row, len(rows[head_row - 1]))
+        sheet.autofit("c")
+        sheet.activate()
+    message = t["chase_done"].format(overdue=len(result.overdue), due_soon=len(result.due_soon),
+                                     drafts=len(outputs.drafts), folder=outputs.folder)
+    book.app.alert(message + _warning_lines(caught, lang), title=TITLE, mode="info")
+    return result, outputs
+
+
+def _number(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _day(value: Any) -> dt.date | None:
+    """A date cell value (xlwings writes date objects as Excel dates)."""
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+# -- 周报 -----------------------------------------------------------------------------------
+
+def report_book(book: xw.Book, today: dt.date | None = None,
+                week: Week | None = None) -> tuple[WeeklyReport, WeeklyFiles]:
+    """Refresh the 周报 sheet (headline figures, hard points, trend) and write the report files."""
+    from complaint_xl.kpi import FIGURES, weekly
+    from complaint_xl.outputs.weekly import write_weekly
+
+    with _quiet(book):
+        loaded = load_book(book, today=today)
+        settings, lang = loaded.settings, loaded.settings.lang
+        t = _t(lang)
+        report = weekly(loaded.register, settings, loaded.calendar, loaded.as_of, week=week)
+        folder = book_folder(book, settings.drafts_folder) / f"{t['weekly']}-{report.week_label}"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            files = write_weekly(report, folder, settings)
+
+        def label(figure: str) -> str:
+            zh, en = FIGURES[figure]
+            return zh if lang == "zh" else en
+
+        figures = list(FIGURES)
+        rows: list[list[Any]] = [[as_text(report.title())], [f"{t['week']} {report.week_label}"
+                                                             f" · {loaded.as_of.isoformat()}"], []]
+        bold = [1]
+        rows.append([t["figures"]])
+        bold.append(len(rows))
+        rows.append([label(f) for f in figures])
+        bold.append(len(rows))
+        rows.append([_figure(report.totals.get(f)) for f in figures])
+        percent = [(len(rows), figures.index("on_time_rate") + 1)]
+        rows += [[], [t["hard_points"]]]
+        bold.append(len(rows))
+        rows += [[as_text(p.text(lang))] for p in report.hard_points] or [[t["no_points"]]]
+        rows += [[], [t["trend"]]]
+        bold.append(len(rows))
+        trend_figures = [k for k in report.trend[0] if k != "week"] if report.trend else []
+        rows.append([t["week"], *(label(k) for k in trend_figures)])
+        bold.append(len(rows))
+        first_trend = len(rows) + 1
+        rows += [[w["week"], *(_figure(w[k]) for k in trend_figures)] for w in report.trend]
+        if "on_time_rate" in trend_figures:
+            col = trend_figures.index("on_time_rate") + 2
+            percent += [(r, col) for r in range(first_trend, len(rows) + 1)]
+        notes = [*report.reason_lines(lang), *report.note_texts(lang)]
+        if notes:
+            rows += [[], [t["unavailable"]]]
+            bold.append(len(rows))
+            rows += [[as_text(n)] for n in notes]
+        rows += [[], [t["files"]]]
+        bold.append(len(rows))
+        rows += [[str(p)] for p in files]
+        sheet = output_sheet(book, t["weekly"])
+        write_block(sheet, rows)
+        width = max(len(r) for r in rows)
+        for r in bold:
+            sheet.range((r, 1), (r, width)).font.bold = True
+        for r, c in _percent_runs(percent):
+            sheet.range(r, c).number_format = "0%"
+        sheet.range((1, 1)).column_width = 24
+        sheet.activate()
+    message = t["weekly_done"].format(week=report.week_label, sheet=t["weekly"], folder=folder)
+    book.app.alert(message + _warning_lines(caught, lang), title=TITLE, mode="info")
+    return report, files
+
+
+def _figure(value: Any) -> Any:
+    """A figure for a cell: numbers as numbers, an unavailable one as a dash."""
+    return "—" if value is None else value
+
+
+def _percent_runs(cells: Sequence[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Percent-formatted cells as ranges: one call per run down a column."""
+    return [((r, c), (r + n - 1, c)) for r, c, n in runs(cells)]
