@@ -122,6 +122,13 @@ def test_rules_sheet_switches_rules_off_and_changes_severities(tmp_path: Path) -
     assert after.valid
 
 
+def test_an_unknown_rule_name_is_pointed_at(tmp_path: Path) -> None:
+    rules = [["代码", "启用"], ["vague-problem", "否"], ["vague-problme", "否"]]
+    report = check(tmp_path, good(problem="客户不满意"), extra_sheets={"规则": rules})
+    assert report.flatten(["sheet", "row", "column", "code", "value"]) == [
+        ["规则", 3, "A", "settings-invalid", "vague-problme"]]
+
+
 # -- the command line ------------------------------------------------------------------
 
 

@@ -177,7 +177,8 @@ def test_settings_round_trip(tmp_path: Path, lang: str) -> None:
 
     # Every code is listed with its severity written out; the team's choices hold.
     for code, choice in chosen.rules.items():
-        assert read.rules[code] == RuleSetting(choice.enabled,
+        got = read.rules[code]
+        assert (got.enabled, got.severity) == (choice.enabled,
                                                choice.severity or CATALOGUE[code].severity)
     # The holidays sheet holds this year's and next year's exceptions, 调休 days included.
     calendar = Calendar("CN")
@@ -238,6 +239,17 @@ def test_new_workbook_refuses_a_name_without_xlsm(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert ".xlsm" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_new_workbook_never_overwrites_a_file_unasked(tmp_path: Path) -> None:
+    existing = tmp_path / "投诉登记.xlsm"
+    existing.write_bytes(b"the team's register")
+    result = CliRunner().invoke(cli, ["new-workbook", str(existing)])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert existing.read_bytes() == b"the team's register"
+    result = CliRunner().invoke(cli, ["new-workbook", str(existing), "--force"])
+    assert result.exit_code == 0, result.output
+    assert zipfile.is_zipfile(existing)
 
 
 def test_english_workbook_has_english_sheets_and_headers(tmp_path: Path) -> None:

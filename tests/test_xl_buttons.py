@@ -104,7 +104,7 @@ def test_check_writes_the_findings_sheet_in_one_block(workbook: Path, sheets: di
 
 def expected_marks(report: Any) -> dict[str, set[tuple[int, int]]]:
     """Fill colour -> the (row, column) cells the check should colour: errors win a shared cell."""
-    letters = [column_letter(i) for i in range(60)]
+    letters = [column_letter(i) for i in range(60)]  # complaint_xl's own A, B, … AA
     fills: dict[tuple[int, int], str] = {}
     table = report.table[report.table["column"].ne("")]
     for row, letter, severity in zip(table["row"], table["column"], table["severity"], strict=True):

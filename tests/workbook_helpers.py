@@ -115,10 +115,18 @@ def render_png(source: Path, out_dir: Path, *, dpi: int = 60, pages: int = 1,
     """
     fods = convert(source, "fods", out_dir)
     text = fods.read_text(encoding="utf-8").replace('form:printable="false"', 'form:printable="true"')
-    if actual_size:
-        text = re.sub(r'fo:page-width="[^"]*" fo:page-height="[^"]*"(.*?)style:scale-to-X="1"',
-                      r'fo:page-width="25in" fo:page-height="11.693in"\1style:scale-to="100%"',
-                      text, count=1)
+    if actual_size:  # the first sheet's page layout only
+        first = re.search(r'<table:table table:name="[^"]*" table:style-name="([^"]+)"', text)[1]
+        master = re.search(rf'<style:style style:name="{first}"[^>]*style:master-page-name="([^"]+)"',
+                           text)[1]
+        layout = re.search(rf'<style:master-page style:name="{master}"[^>]*'
+                           r'style:page-layout-name="([^"]+)"', text)[1]
+        block = re.search(rf'<style:page-layout style:name="{layout}".*?</style:page-layout>', text,
+                          re.DOTALL)
+        wide = re.sub(r'fo:page-width="[^"]*" fo:page-height="[^"]*"',
+                      'fo:page-width="25in" fo:page-height="11.693in"', block[0])
+        wide = wide.replace('style:scale-to-X="1"', 'style:scale-to="100%"')
+        text = text[:block.start()] + wide + text[block.end():]
     fods.write_text(text, encoding="utf-8")
     pdf = convert(fods, "pdf", out_dir)
     stem = out_dir / source.stem

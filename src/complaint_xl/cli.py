@@ -307,8 +307,10 @@ def report(register: Path, today: dt.date | None, as_json: bool, mapping: dict[s
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
               help="Build as of this day: holidays for its year and the next, demo rows before it "
                    "(default: today). The committed workbooks use 2026-11-27.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists (it may hold a register).")
 @handle_errors
-def new_workbook(file: Path, demo: bool, lang: str | None, today: dt.date | None) -> None:
+def new_workbook(file: Path, demo: bool, lang: str | None, today: dt.date | None,
+                 force: bool) -> None:
     """Build the ready-to-use macro-enabled register workbook (.xlsm).
 
     The register sheet with dropdowns, date checks and colours, the settings sheets,
@@ -323,6 +325,8 @@ def new_workbook(file: Path, demo: bool, lang: str | None, today: dt.date | None
 
     if file.suffix.lower() != ".xlsm":
         raise UsageError("xlsm-needed", path=str(file))
+    if file.exists() and not force:  # it may be the team's register: never overwrite unasked
+        raise UsageError("workbook-exists", path=str(file))
     use = "en" if lang == "en" else "zh"
     path = build_workbook(file, lang=use, demo=demo, today=today)
     click.echo(("已生成工作簿：" if use == "zh" else "workbook written: ") + str(path))

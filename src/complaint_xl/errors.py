@@ -69,6 +69,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "xlsm-needed": ("工作簿需要 .xlsm 扩展名（带宏的工作簿），例如 投诉登记.xlsm；收到的是 {path}。",
                     "the workbook needs the .xlsm extension (macro-enabled), e.g. complaints.xlsm; "
                     "got {path}."),
+    "workbook-exists": ("{path} 已存在（可能是正在使用的登记表），未覆盖。换一个文件名，或加 --force 覆盖。",
+                        "{path} exists (it may be the register in use) and was not replaced. Choose "
+                        "another name, or add --force to replace it."),
     "not-built": ("“{command}”功能尚未完成。", "'{command}' is not built yet."),
 }
 

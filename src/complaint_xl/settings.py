@@ -88,6 +88,9 @@ class RuleSetting:
 
     enabled: bool = True
     severity: Literal["error", "warning"] | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    """Where the choice was written, so an unknown rule name can be pointed at."""
 
 
 @dataclass
@@ -419,7 +422,8 @@ class _Reader:
             if sev_text and severity is None:
                 self.problem(sheet, r, cols["severity"], code, sev_text,
                              "级别应为“错误”或“警告”", "severity must be error or warning")
-            self.s.rules[code] = RuleSetting(enabled, severity)  # type: ignore[arg-type]
+            self.s.rules[code] = RuleSetting(enabled, severity,  # type: ignore[arg-type]
+                                             sheet, _cell(r, cols["code"]))
 
 
 def read_settings(sheets: dict[str, Sequence[Sequence[Any]]], *, source: str | None = None

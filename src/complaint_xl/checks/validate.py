@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any, Final
 
 import numpy as np
@@ -17,7 +18,7 @@ from complaint_xl.loading import make_calendar
 from complaint_xl.register.reader import Register
 from complaint_xl.register.schema import FIELDS
 from complaint_xl.register.text import header_key
-from complaint_xl.settings import RuleSetting, Settings
+from complaint_xl.settings import RuleSetting, Settings, SettingsProblem
 from complaint_xl.workdays import Calendar
 
 __all__ = ["rule_choices", "validate"]
@@ -27,17 +28,31 @@ _SHOWN_LENGTH: Final[int] = 40
 """Longer values are cut in messages (the full value is in the finding's ``value``)."""
 
 
-def rule_choices(settings: Settings) -> dict[str, RuleSetting]:
-    """The team's 规则 sheet by code; a row may name a rule by its code or its title."""
+def _rule_names() -> dict[str, str]:
+    """Every way a 规则 row may name a rule (code, code with _, zh or en title) -> code."""
     by_name = {header_key(c.code): c.code for c in CATALOGUE.values()}
     by_name |= {header_key(c.code.replace("-", "_")): c.code for c in CATALOGUE.values()}
     by_name |= {header_key(t): c.code for c in CATALOGUE.values() for t in (c.title_zh, c.title_en)}
-    choices: dict[str, RuleSetting] = {}
-    for name, choice in settings.rules.items():
-        code = by_name.get(header_key(name))
-        if code is not None:
-            choices[code] = choice
-    return choices
+    return by_name
+
+
+def rule_choices(settings: Settings) -> dict[str, RuleSetting]:
+    """The team's 规则 sheet by code; a row may name a rule by its code or its title."""
+    by_name = _rule_names()
+    return {by_name[header_key(name)]: choice for name, choice in settings.rules.items()
+            if header_key(name) in by_name}
+
+
+def unknown_rules(settings: Settings) -> list[SettingsProblem]:
+    """Rows of the 规则 sheet that name no rule: a typo there would silently change nothing."""
+    by_name = _rule_names()
+    return [
+        SettingsProblem(choice.sheet or "规则", choice.cell or "", name, name,
+                        f"规则表中的“{name}”不是已知的规则代码或名称，此行未生效",
+                        f"'{name}' in the rules sheet is no known rule code or title; "
+                        "the row has no effect")
+        for name, choice in settings.rules.items() if header_key(name) not in by_name
+    ]
 
 
 def validate(register: Register, settings: Settings, as_of: dt.date,
@@ -51,6 +66,9 @@ def validate(register: Register, settings: Settings, as_of: dt.date,
     if calendar is None:
         calendar = make_calendar(settings)
     use: Lang = lang or settings.lang
+    unknown = unknown_rules(settings)
+    if unknown:
+        settings = replace(settings, problems=[*settings.problems, *unknown])
     ctx = Context(register, settings, as_of, calendar, use)
     choices = rule_choices(settings)
     hits = [h for h in _run(RULES, ctx, choices) if len(h)]

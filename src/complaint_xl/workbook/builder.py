@@ -48,6 +48,7 @@ HEADER_ROW: Final[int] = 2
 """0-based row of the register's header: a title band with the buttons sits above it."""
 BLANK_ROWS: Final[int] = 200
 """Empty table rows ready for typing (the table grows by itself beyond them)."""
+DEMO_BLANK_ROWS: Final[int] = 60
 DEMO_ROWS: Final[int] = 240
 DEMO_SEED: Final[int] = 2026
 REGISTER_TABLE: Final[str] = "T_Register"
@@ -70,6 +71,7 @@ WIDTHS: Final[dict[str, float]] = {
     "deadline": 11, "support_need": 26, "progress": 22, "effect": 9, "summary": 26, "closed": 8,
     "closed_on": 11, "severity": 8,
 }
+_KIND: Final[dict[str, str]] = {f.name: f.kind for f in FIELDS}
 _DROPDOWNS: Final[dict[str, str]] = {
     "type": "List_Types", "support_unit": "List_SupportUnits", "closed": "List_Closed",
     "effect": "List_Effect", "severity": "List_Severity",
@@ -185,7 +187,7 @@ def _table(ws: Worksheet, rows: Sequence[Sequence[Any]], name: str, f: _Formats,
 
 
 def _printable(ws: Worksheet) -> None:
-    """Landscape, one page wide: a settings sheet prints whole."""
+    """Landscape A4, one page wide: a sheet prints whole in width."""
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
@@ -196,7 +198,7 @@ def _printable(ws: Worksheet) -> None:
 def _register(wb: Workbook, ws: Worksheet, frame: pd.DataFrame | None, lang: Lang,
               f: _Formats, names: dict[str, str]) -> None:
     columns = register_columns(lang)
-    n = (len(frame) if frame is not None else 0) + (60 if frame is not None else BLANK_ROWS)
+    n = len(frame) + DEMO_BLANK_ROWS if frame is not None else BLANK_ROWS
     first, last = HEADER_ROW + 1, HEADER_ROW + n
     ws.add_table(HEADER_ROW, 0, last, len(columns) - 1, {
         "name": REGISTER_TABLE, "style": "Table Style Light 1",
@@ -208,8 +210,7 @@ def _register(wb: Workbook, ws: Worksheet, frame: pd.DataFrame | None, lang: Lan
             for c, column in enumerate(values):
                 write_cell(ws, first + i, c, column[i], None, f.date)
     for c, (field, _) in enumerate(columns):
-        kind = next(x.kind for x in FIELDS if x.name == field)
-        cell_fmt = f.date if kind == "date" else f.text if field.endswith("contact") else None
+        cell_fmt = f.date if _KIND[field] == "date" else f.text if field.endswith("contact") else None
         ws.set_column(c, c, WIDTHS[field], cell_fmt)
 
     # Title band: the title, the buttons, and a legend of the colours.
@@ -235,10 +236,7 @@ def _register(wb: Workbook, ws: Worksheet, frame: pd.DataFrame | None, lang: Lan
         ws.write_string(1, 1 + i, zh if lang == "zh" else en, f.legend[key])
     ws.freeze_panes(HEADER_ROW + 1, 2)
     ws.activate()
-    # Printed for the sales meeting: landscape, one page wide, the header on every page.
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    _printable(ws)  # for the sales meeting, with the header on every page
     ws.repeat_rows(HEADER_ROW)
     ws.set_margins(left=0.3, right=0.3, top=0.4, bottom=0.4)
 
@@ -256,7 +254,7 @@ def _validations(ws: Worksheet, columns: list[tuple[str, str]], first: int, last
                        "error_title": "请从下拉菜单选择" if lang == "zh" else "Pick from the list",
                        "error_message": ("该值不在“列表”表中。可在“列表”表中增加选项。" if lang == "zh" else
                                          "This value is not on the Lists sheet; add it there first.")}
-        elif next(x.kind for x in FIELDS if x.name == field) == "date":
+        elif _KIND[field] == "date":
             options = {"validate": "date", "criteria": "between",
                        "minimum": dt.date(2000, 1, 1), "maximum": dt.date(2099, 12, 31),
                        "error_type": "warning",

@@ -59,14 +59,10 @@ def read_grids(book: xw.Book) -> dict[str, list[list[Any]]]:
     return grids
 
 
-def book_path(book: xw.Book) -> Path:
-    return Path(book.fullname)
-
-
 def load_book(book: xw.Book, *, today: dt.date | None = None) -> Loaded:
     """The register, settings and calendar of an open workbook, as ``complaint_xl.load`` gives them."""
     grids = read_grids(book)
-    opened = Book(book_path(book), "xlsx", list(grids))
+    opened = Book(Path(book.fullname), "xlsx", list(grids))
     return load_grids(opened, {name: Grid(rows) for name, rows in grids.items()}, as_of=today)
 
 

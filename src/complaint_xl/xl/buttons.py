@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pandas as pd
+from openpyxl.utils import column_index_from_string
 
 from complaint_xl.errors import ComplaintXLError
 from complaint_xl.workbook.builder import HIGHLIGHT
@@ -194,13 +195,6 @@ def _warning_lines(caught: Sequence[warnings.WarningMessage], lang: str, limit: 
 
 # -- 校验 -----------------------------------------------------------------------------------
 
-def _column_number(letter: str) -> int:
-    n = 0
-    for ch in letter:
-        n = n * 26 + ord(ch.upper()) - 64
-    return n
-
-
 def check_book(book: xw.Book, today: dt.date | None = None) -> Report:
     """Check the open workbook's register: the findings sheet, the cells coloured, a message.
 
@@ -222,7 +216,7 @@ def check_book(book: xw.Book, today: dt.date | None = None) -> Report:
         colour: dict[tuple[str, int, int], str] = {}
         for sheet, row, letter, severity in zip(located["sheet"], located["row"], located["column"],
                                                 located["severity"], strict=True):
-            key = (str(sheet), int(row), _column_number(str(letter)))
+            key = (str(sheet), int(row), column_index_from_string(str(letter)))
             if colour.get(key) != HIGHLIGHT["error"]:
                 colour[key] = HIGHLIGHT[str(severity)]
         new_marks = []
