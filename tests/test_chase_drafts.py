@@ -247,3 +247,44 @@ def test_an_owner_not_in_the_staff_sheet_is_named_and_warned_about(tmp_path):
     msg = draft(outputs, "催办-赵六.eml")
     assert msg["To"] is None and msg["Cc"] is None
     assert "赵六，您好" in bodies(msg)[0]
+
+
+def test_names_printed_by_the_labels_are_escaped_in_html_only(tmp_path):
+    # The customer and the unit are printed inside the shared labels macros (chase_labels.txt).
+    rows = [row(1, "2026-10-09", customer="<i>甲</i>公司", support_unit="<b>工厂</b>",
+                support_need="请出检测报告")]
+    loaded = load_register(write_register(tmp_path / "r.xlsx", rows))
+    result = chase(loaded.register, loaded.settings, loaded.calendar, loaded.as_of)
+    with pytest.warns(ChaseWarning):  # nobody answers for the unit
+        outputs = write_chase(result, loaded.settings, tmp_path / "out", now=NOW)
+    plain, html = bodies(draft(outputs, "催办-李明.eml"))
+    assert "<i>" not in html and "&lt;i&gt;甲&lt;/i&gt;公司" in html
+    assert "<i>甲</i>公司" in plain
+    [unit] = [p for p in outputs.drafts if p.name.startswith("支援-")]
+    msg = parse(unit)
+    plain, html = bodies(msg)
+    assert "<b>&lt;b&gt;工厂&lt;/b&gt;</b> 支援或协助" in html  # emphasised, and still escaped
+    assert "&lt;b&gt;工厂&lt;/b&gt; 支援负责人，您好：" in html
+    assert "<b>工厂</b> 支援负责人，您好：" in plain and "<b>工厂</b>" in msg["Subject"]
+
+
+def test_one_labels_file_words_the_subject_and_both_bodies(tmp_path):
+    from complaint_xl.outputs.templating import template_dirs
+
+    shipped = next(d / "chase_labels.txt" for d in template_dirs("zh")
+                   if (d / "chase_labels.txt").is_file()).read_text(encoding="utf-8")
+    edited = (shipped.replace("，您好：", "，早上好：").replace("【催办】", "【请跟进】")
+              .replace('"status": "状态"', '"status": "当前状态"'))
+    assert edited.count("早上好") == 1 and "请跟进" in edited and "当前状态" in edited
+    folder = tmp_path / "模板" / "zh"
+    folder.mkdir(parents=True)
+    (folder / "chase_labels.txt").write_text(edited, encoding="utf-8")
+    settings = [["项目", "值"], ["模板文件夹", "模板"]]
+    loaded = load_register(write_register(tmp_path / "r.xlsx", [row(1, "2026-10-09")],
+                                          settings=settings))
+    result = chase(loaded.register, loaded.settings, loaded.calendar, loaded.as_of)
+    msg = draft(write_chase(result, loaded.settings, tmp_path / "out", now=NOW), "催办-李明.eml")
+    plain, html = bodies(msg)
+    assert msg["Subject"].startswith("【请跟进】李明：逾期 1 项")
+    assert "李明，早上好：" in plain and "李明，早上好：" in html
+    assert ">当前状态</th>" in html and "您好" not in plain + html

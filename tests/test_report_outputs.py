@@ -189,6 +189,30 @@ def test_filtered_report_names_the_filter_in_file_and_title(tmp_path):
     assert "投诉项目：品质" in files.html.read_text(encoding="utf-8")
 
 
+def test_one_labels_file_words_the_page_the_mail_and_the_summary(tmp_path):
+    import dataclasses
+
+    from complaint_xl.outputs.templating import template_dirs
+    from complaint_xl.outputs.weekly_html import summary_text
+
+    shipped = next(d / "weekly_labels.txt" for d in template_dirs("zh")
+                   if (d / "weekly_labels.txt").is_file()).read_text(encoding="utf-8")
+    edited = shipped.replace('"会议要点"', '"本周要讨论的"').replace('"会议要点："', '"本周要讨论的："')
+    assert edited.count("本周要讨论的") == 2
+    (tmp_path / "模板" / "zh").mkdir(parents=True)
+    (tmp_path / "模板" / "zh" / "weekly_labels.txt").write_text(edited, encoding="utf-8")
+    loaded = _load(tmp_path, list(ROWS))
+    settings = dataclasses.replace(loaded.settings, templates_folder=str(tmp_path / "模板"))
+    report = weekly(loaded.register, settings, loaded.calendar, loaded.as_of)
+    files = write_weekly(report, tmp_path / "out", settings)
+    msg = email.message_from_bytes(files.eml.read_bytes(), policy=email.policy.strict)
+    for html in (files.html.read_text(encoding="utf-8"), msg.get_body(("html",)).get_content()):
+        assert "本周要讨论的</h" in html and "会议要点" not in html
+    assert "本周要讨论的：" in msg.get_body(("plain",)).get_content()
+    assert "本周要讨论的：" in summary_text(report, override=settings.templates_folder)
+    assert "会议要点：" in summary_text(report)  # without the folder: the shipped words
+
+
 # -- the charts' font ------------------------------------------------------------------------
 
 def test_a_cjk_font_is_found_and_has_the_glyphs():

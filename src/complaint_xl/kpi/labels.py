@@ -1,15 +1,20 @@
-"""Names of the figures, breakdowns and reasons in Chinese and English.
+"""Names of the figures, breakdowns, columns and reasons in Chinese and English.
 
-The workbook, the page, the draft and the command line all label a figure the same
-way, so the words live here once.
+The workbooks, the page, the draft, the buttons and the command line all label a
+figure or a column the same way, so the words live here once; a register field is
+named by its header in :data:`complaint_xl.register.schema.FIELDS`.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
+
+from complaint_xl.register.schema import FIELDS
 
 __all__ = [
     "AGING_BUCKETS",
+    "COLUMNS",
     "DIMENSIONS",
     "FIGURES",
     "NOTES",
@@ -41,13 +46,21 @@ PARTS: Final[dict[str, tuple[str, str]]] = {
 RESOLUTION_FIGURES: Final[tuple[str, ...]] = ("median_resolution_workdays",
                                               "mean_resolution_workdays")
 
+COLUMNS: Final[dict[str, tuple[str, str]]] = {
+    **{f.name: (f.zh, f.en) for f in FIELDS},
+    # shorter than the template's 客户(属性) and 问题点(评估): a list has its own attribute column
+    "customer": ("客户", "Customer"),
+    "problem": ("问题点", "Problem"),
+    "sheet": ("工作表", "Sheet"),
+    "row": ("行号", "Row"),
+    "overdue": ("逾期", "Overdue"),
+    "due_soon": ("即将到期", "Due soon"),
+    "workdays_overdue": ("逾期工作日", "Working days overdue"),
+}
+"""Headers of the columns that list complaints: the register's fields and computed columns."""
+
 DIMENSIONS: Final[dict[str, tuple[str, str]]] = {
-    "type": ("投诉项目", "Type"),
-    "support_unit": ("支援单位", "Support unit"),
-    "owner": ("跟进人员", "Owner"),
-    "customer_attr": ("客户属性", "Customer attribute"),
-    "responsible": ("责任方类别", "Responsible party"),
-    "severity": ("严重程度", "Severity"),
+    k: COLUMNS[k] for k in ("type", "support_unit", "owner", "customer_attr", "responsible", "severity")
 }
 """Breakdowns of ``by``: the first four always, the last two where the sheet has them."""
 
@@ -96,7 +109,11 @@ NOTES: Final[dict[str, tuple[str, str]]] = {
 """Context for the figures: nothing is null, but the reader should know."""
 
 
-def text(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    """The zh or en text of a key in one of the tables above."""
+def text(table: Mapping[str, tuple[str, str]], key: str, lang: str, **params: Any) -> str:
+    """The zh or en text of a key in a table of (zh, en) pairs, such as those above.
+
+    With ``params`` the text is a template: ``text(NOTES, "no-raised-on", "en", count=3)``.
+    """
     zh, en = table[key]
-    return zh if lang == "zh" else en
+    chosen = zh if lang == "zh" else en
+    return chosen.format(**params) if params else chosen

@@ -1,8 +1,9 @@
 """The chase e-mails: one digest per owner, one request per support unit, one to the manager.
 
-Every mail is rendered from the team's editable jinja2 templates (``chase_*`` in
-``templates/<lang>/``). A person whose address is unknown is still named in the body
-and left out of To/Cc, and the run says who it was, so nobody is silently skipped.
+Every mail is rendered from the team's editable jinja2 templates: one layout per output
+(``templates/chase_*``) whose words come from ``templates/<lang>/chase_labels.txt``. A
+person whose address is unknown is still named in the body and left out of To/Cc, and
+the run says who it was, so nobody is silently skipped.
 """
 
 from __future__ import annotations

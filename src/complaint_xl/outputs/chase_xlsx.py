@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from complaint_xl.kpi.labels import COLUMNS, text
 from complaint_xl.outputs.xlsx import open_workbook, write_table
 
 if TYPE_CHECKING:
@@ -20,46 +21,34 @@ if TYPE_CHECKING:
 
 __all__ = ["LABELS", "write_chase_xlsx"]
 
-LABELS: Final[dict[str, dict[str, str]]] = {
-    "zh": {
-        "list": "催办清单", "by_owner": "按跟进人员", "by_unit": "按支援单位", "about": "说明",
-        "status": "状态", "overdue": "逾期", "due_soon": "即将到期", "level": "级别",
-        "workdays_overdue": "逾期工作日", "workdays_left": "剩余工作日", "sheet": "工作表",
-        "row": "行号", "seq": "序号", "owner": "跟进人员", "superior": "上级", "customer": "客户",
-        "customer_attr": "客户属性", "key_account": "大客户", "type": "投诉项目",
-        "severity": "严重程度", "raised_on": "提出日期", "deadline": "解决期限",
-        "deadline_derived": "期限按时限推算", "support_unit": "支援单位",
-        "support_need": "支援或协助需求点", "progress": "进展情况", "problem": "问题点",
-        "level2": "二级及以上", "level3": "三级", "max_workdays_overdue": "最长逾期工作日",
-        "yes": "是", "none": "（未填）",
-        "title": "催办清单（截至 {as_of}）：逾期 {overdue} 项，即将到期 {due_soon} 项",
-        "about_text": "截至 {as_of}。逾期 = 未结案且解决期限早于当天；逾期工作日 = 期限之后到当天的工作日数"
-                      "（含调休上班日，不含节假日）。"
-                      "即将到期 = 未结案，期限在当天或之后且不超过 {n} 个工作日。"
-                      "级别：逾期即为一级（提醒跟进人员）；逾期超过 {l2} 个工作日为二级（抄送上级）；"
-                      "超过 {l3} 个工作日为三级（上报经理）；重大投诉提高一级，最高三级。",
-    },
-    "en": {
-        "list": "Chase list", "by_owner": "By owner", "by_unit": "By support unit",
-        "about": "About", "status": "Status", "overdue": "Overdue", "due_soon": "Due soon",
-        "level": "Level", "workdays_overdue": "Working days overdue",
-        "workdays_left": "Working days left", "sheet": "Sheet", "row": "Row", "seq": "No.",
-        "owner": "Owner", "superior": "Superior", "customer": "Customer",
-        "customer_attr": "Customer attribute", "key_account": "Key account", "type": "Type",
-        "severity": "Severity", "raised_on": "Raised on", "deadline": "Deadline",
-        "deadline_derived": "Deadline from SLA", "support_unit": "Support unit",
-        "support_need": "Support needed", "progress": "Progress", "problem": "Problem",
-        "level2": "Level 2+", "level3": "Level 3", "max_workdays_overdue": "Most working days overdue",
-        "yes": "yes", "none": "(none)",
-        "title": "Chase list (as of {as_of}): {overdue} overdue, {due_soon} due soon",
-        "about_text": "As of {as_of}. Overdue = open and the deadline is before that day; working days "
-                      "overdue = working days after the deadline up to that day (make-up working days "
-                      "count, holidays do not). Due soon = open, deadline that day or later and at most "
-                      "{n} working days away. Level: 1 from the first day overdue (reminder to the "
-                      "owner); 2 when more than {l2} working days overdue (superior copied); 3 when more "
-                      "than {l3} (manager); major complaints one level higher, at most 3.",
-    },
+_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "list": ("催办清单", "Chase list"), "by_owner": ("按跟进人员", "By owner"),
+    "by_unit": ("按支援单位", "By support unit"), "about": ("说明", "About"),
+    "status": ("状态", "Status"), "level": ("级别", "Level"),
+    "workdays_left": ("剩余工作日", "Working days left"), "superior": ("上级", "Superior"),
+    "key_account": ("大客户", "Key account"), "deadline_derived": ("期限按时限推算", "Deadline from SLA"),
+    "level2": ("二级及以上", "Level 2+"), "level3": ("三级", "Level 3"),
+    "max_workdays_overdue": ("最长逾期工作日", "Most working days overdue"),
+    "yes": ("是", "yes"), "none": ("（未填）", "(none)"),
+    "title": ("催办清单（截至 {as_of}）：逾期 {overdue} 项，即将到期 {due_soon} 项",
+              "Chase list (as of {as_of}): {overdue} overdue, {due_soon} due soon"),
+    "about_text": (
+        "截至 {as_of}。逾期 = 未结案且解决期限早于当天；逾期工作日 = 期限之后到当天的工作日数"
+        "（含调休上班日，不含节假日）。"
+        "即将到期 = 未结案，期限在当天或之后且不超过 {n} 个工作日。"
+        "级别：逾期即为一级（提醒跟进人员）；逾期超过 {l2} 个工作日为二级（抄送上级）；"
+        "超过 {l3} 个工作日为三级（上报经理）；重大投诉提高一级，最高三级。",
+        "As of {as_of}. Overdue = open and the deadline is before that day; working days "
+        "overdue = working days after the deadline up to that day (make-up working days "
+        "count, holidays do not). Due soon = open, deadline that day or later and at most "
+        "{n} working days away. Level: 1 from the first day overdue (reminder to the "
+        "owner); 2 when more than {l2} working days overdue (superior copied); 3 when more "
+        "than {l3} (manager); major complaints one level higher, at most 3."),
 }
+LABELS: Final[dict[str, dict[str, str]]] = {
+    lang: {k: text(table, k, lang) for table in (COLUMNS, _WORDS) for k in table} for lang in ("zh", "en")
+}
+"""The workbook's words per language: the column headers shared with every list, then its own."""
 
 _LIST_COLUMNS: Final[tuple[str, ...]] = (
     "status", "level", "workdays_overdue", "workdays_left", "owner", "superior", "customer",

@@ -20,6 +20,7 @@ from complaint_xl.checks.catalogue import CATALOGUE, Lang
 from complaint_xl.checks.console import summary_line
 from complaint_xl.checks.report import Report
 from complaint_xl.errors import OutputError
+from complaint_xl.kpi.labels import COLUMNS, text
 from complaint_xl.outputs.files import atomic_path
 from complaint_xl.outputs.xlsx import open_workbook, write_table
 
@@ -45,7 +46,7 @@ _HEADERS: Final[dict[str, tuple[str, str]]] = {
     "title": ("规则", "Rule"),
     "message": ("说明", "Message"),
     "value": ("原值", "Value"),
-    "owner": ("跟进人员", "Owner"),
+    "owner": COLUMNS["owner"],
     "count": ("数量", "Count"),
     "rows": ("涉及行数", "Rows"),
     "errors": ("错误", "Errors"),
@@ -54,12 +55,12 @@ _HEADERS: Final[dict[str, tuple[str, str]]] = {
 }
 _SEVERITY: Final[dict[str, tuple[str, str]]] = {"error": ("错误", "error"),
                                                 "warning": ("警告", "warning")}
-_NO_OWNER: Final[tuple[str, str]] = ("（未填写跟进人员）", "(no owner)")
-_SETTINGS: Final[tuple[str, str]] = ("（设置表）", "(settings)")
+_OWNERS: Final[dict[str, tuple[str, str]]] = {"none": ("（未填写跟进人员）", "(no owner)"),
+                                              "settings": ("（设置表）", "(settings)")}
 
 
-def _t(pair: tuple[str, str], lang: Lang) -> str:
-    return pair[0] if lang == "zh" else pair[1]
+def _heads(lang: Lang) -> dict[str, str]:
+    return {k: text(_HEADERS, k, lang) for k in _HEADERS}
 
 
 def _link_target(register: str, out: Path) -> str | None:
@@ -80,13 +81,13 @@ def _quoted(sheet: str) -> str:
 def _owners(report: Report, lang: Lang) -> pd.Series:
     """Who has to fix each finding: the row's owner, or a label for settings and empty owners."""
     table = report.table
-    label = table["owner"].where(table["owner"].notna(), _t(_NO_OWNER, lang))
-    return label.where(table["field"] != "", _t(_SETTINGS, lang))
+    label = table["owner"].where(table["owner"].notna(), text(_OWNERS, "none", lang))
+    return label.where(table["field"] != "", text(_OWNERS, "settings", lang))
 
 
 def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) -> None:
     table = report.table
-    h = {k: _t(v, lang) for k, v in _HEADERS.items()}
+    h = _heads(lang)
     cells = (table["sheet"] + "!" + table["column"] + table["row"].astype(str)).where(
         table["column"] != "", table["sheet"] + "!" + table["row"].astype(str))
     frame = pd.DataFrame({
@@ -95,14 +96,14 @@ def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) 
         h["column"]: table["column"],
         h["cell"]: cells,
         h["header"]: table["header"],
-        h["severity"]: table["severity"].map(lambda s: _t(_SEVERITY[s], lang)),
+        h["severity"]: table["severity"].map(lambda s: text(_SEVERITY, s, lang)),
         h["code"]: table["code"],
         h["title"]: table["code"].map(lambda c: CATALOGUE[c].title(lang)),
         h["message"]: table["message"],
         h["value"]: table["value"],
         h["owner"]: _owners(report, lang),
     })
-    ws = wb.add_worksheet(_t(SHEETS["findings"], lang))
+    ws = wb.add_worksheet(text(SHEETS, "findings", lang))
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     last_row, _ = write_table(
         wb, ws, frame, name="Findings",
@@ -113,7 +114,7 @@ def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) 
     severity_col = list(frame.columns).index(h["severity"])
     red = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
     ws.conditional_format(1, severity_col, max(last_row, 1), severity_col, {
-        "type": "cell", "criteria": "==", "value": f'"{_t(_SEVERITY["error"], lang)}"',
+        "type": "cell", "criteria": "==", "value": f'"{text(_SEVERITY, "error", lang)}"',
         "format": red})
     if link is not None:
         _link_cells(wb, ws, report, list(frame.columns).index(h["cell"]), cells, link)
@@ -126,17 +127,17 @@ def _link_cells(wb: Workbook, ws: Worksheet, report: Report, col: int, cells: pd
     table = report.table
     targets = zip(table["sheet"].tolist(), table["column"].tolist(), table["row"].tolist(),
                   cells.tolist(), strict=True)
-    for i, (sheet, column, row, text) in enumerate(targets):
+    for i, (sheet, column, row, shown) in enumerate(targets):
         if i >= MAX_LINKS:
             break
         anchor = f"{_quoted(sheet)}!{column or 'A'}{row}"
-        ws.write_url(i + 1, col, f"external:{link}#{anchor}", url_format, string=text)
+        ws.write_url(i + 1, col, f"external:{link}#{anchor}", url_format, string=shown)
 
 
 def _by_code_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
     table = report.table
-    h = {k: _t(v, lang) for k, v in _HEADERS.items()}
-    ws = wb.add_worksheet(_t(SHEETS["by_code"], lang))
+    h = _heads(lang)
+    ws = wb.add_worksheet(text(SHEETS, "by_code", lang))
     bold = wb.add_format({"bold": True, "font_size": 12})
     ws.write_string(0, 0, report.register, bold)
     ws.write_string(1, 0, ("检查日期：" if lang == "zh" else "as of: ") + report.as_of.isoformat())
@@ -149,7 +150,7 @@ def _by_code_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
     frame = pd.DataFrame({
         h["code"]: grouped.index,
         h["title"]: [CATALOGUE[c].title(lang) for c in grouped.index],
-        h["severity"]: [_t(_SEVERITY[s], lang) for s in grouped["severity"]],
+        h["severity"]: [text(_SEVERITY, s, lang) for s in grouped["severity"]],
         h["count"]: grouped["count"].to_numpy(),
         h["rows"]: grouped["rows"].to_numpy(),
     })
@@ -158,8 +159,8 @@ def _by_code_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
 
 def _by_owner_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
     table = report.table
-    h = {k: _t(v, lang) for k, v in _HEADERS.items()}
-    ws = wb.add_worksheet(_t(SHEETS["by_owner"], lang))
+    h = _heads(lang)
+    ws = wb.add_worksheet(text(SHEETS, "by_owner", lang))
     owners = _owners(report, lang).rename("owner")
     counts = pd.crosstab(owners, table["severity"]).reindex(columns=["error", "warning"],
                                                              fill_value=0)

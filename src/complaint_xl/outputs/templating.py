@@ -60,24 +60,27 @@ class _OverridableLoader(jinja2.FileSystemLoader):
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(lang: str, override: str | Path | None) -> jinja2.Environment:
-    """One environment per language and folder: jinja2 then compiles each template once."""
-    env = jinja2.Environment(
+def _environment(lang: str, override: str | Path | None, html: bool) -> jinja2.Environment:
+    """One environment per language, folder and kind: jinja2 compiles each template once.
+
+    Escaping is decided by what is being rendered, not by the file a value is printed
+    from: an HTML page escapes every value, also those printed by macros it imports
+    from shared ``.txt`` label files; a plain-text part escapes nothing.
+    """
+    return jinja2.Environment(
         loader=_OverridableLoader([str(d) for d in template_dirs(lang, override)]),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "xml"),
-                                            default_for_string=False),
+        autoescape=html,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    return env
 
 
 def render(name: str, context: dict[str, Any], *, lang: str = "zh",
            override: str | Path | None = None) -> str:
     """Render a template by file name (e.g. ``chase_owner.html``) in the given language."""
-    env = _environment(lang, override)
+    env = _environment(lang, override, name.endswith((".html", ".htm", ".xml")))
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:

@@ -1,8 +1,9 @@
 """The weekly report as an HTML page (weekly-YYYY-Www.html) and as plain text.
 
 Both render the same view of a :class:`~complaint_xl.kpi.WeeklyReport` through the
-team's templates (``weekly.html``, ``weekly.txt``; jinja2, autoescaped), so a
-customer called ``<script>`` is shown, not run. Numbers are formatted here once:
+team's templates (``weekly.html``, ``weekly.txt``, whose words are in
+``<lang>/weekly_labels.txt``); the page gets the view HTML-escaped, so a customer
+called ``<script>`` is shown, not run. Numbers are formatted here once:
 counts as integers, rates as percentages, working days with at most one decimal,
 and every null as "—" with the reason beside it, never a silent 0.
 """
@@ -85,6 +86,7 @@ def view(report: WeeklyReport, lang: str | None = None,
     """
     lang = lang or report.lang
     effect = report.effect
+    names = {k: text(FIGURES, k, lang) for k in FIGURES}
     return {
         "lang": lang,
         "title": report.title(lang),
@@ -99,7 +101,8 @@ def view(report: WeeklyReport, lang: str | None = None,
         "week_cards": [_card(report, f, lang) for f in _HEADLINE_WEEK],
         "now_cards": [_card(report, f, lang) for f in _HEADLINE_NOW],
         "points": [p.text(lang) for p in report.hard_points],
-        "figure_labels": [text(FIGURES, k, lang) for k in FIGURES],
+        "figure_names": names,
+        "figure_labels": list(names.values()),
         "tables": _tables(report, lang),
         "trend": [{"week": t["week"], "new": format_figure("new", t["new"]),
                    "closed": format_figure("closed", t["closed"]),

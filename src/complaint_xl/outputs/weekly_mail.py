@@ -38,7 +38,8 @@ def weekly_draft(report: WeeklyReport, settings: Settings, charts: Mapping[str, 
             if name in charts}
     context = view(report, lang, {name: f"cid:{cid}" for name, cid in cids.items()})
     context["attachment"] = attachment.name if attachment else ""
-    html = render("weekly_mail.html", context, lang=lang, override=settings.templates_folder)
+    html = render("weekly_mail.html", context, lang=lang,
+                  override=settings.templates_folder)
     return Draft(
         subject=report.title(lang),
         html=html,

@@ -21,7 +21,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from complaint_xl.kpi import WeeklyReport
-from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, text
+from complaint_xl.kpi.labels import AGING_BUCKETS, COLUMNS, DIMENSIONS, FIGURES, text
 from complaint_xl.outputs.files import atomic_path
 from complaint_xl.outputs.xlsx import open_workbook, write_cell, write_table
 from complaint_xl.register.schema import FIELDS
@@ -44,13 +44,12 @@ _SHEETS: Final[dict[str, tuple[str, str]]] = {
 }
 _YES_NO: Final[dict[str, tuple[str, str]]] = {"zh": ("是", "否"), "en": ("yes", "no")}
 _DETAIL: Final[dict[str, tuple[str, str]]] = {
-    "_sheet": ("工作表", "Sheet"), "_row": ("行号", "Row"), "customer": ("客户", "Customer"),
+    "_sheet": COLUMNS["sheet"], "_row": COLUMNS["row"], "customer": COLUMNS["customer"],
     "deadline_derived": ("期限为推算", "Deadline derived"), "is_closed": ("已结案", "Closed"),
     "week_raised": ("提出周", "Week raised"), "week_closed": ("结案周", "Week closed"),
     "resolution_workdays": ("处理工作日", "Working days to close"),
-    "on_time": ("按期结案", "Closed on time"), "overdue": ("逾期", "Overdue"),
-    "workdays_overdue": ("逾期工作日", "Working days overdue"),
-    "due_soon": ("即将到期", "Due soon"),
+    "on_time": ("按期结案", "Closed on time"), "overdue": COLUMNS["overdue"],
+    "workdays_overdue": COLUMNS["workdays_overdue"], "due_soon": COLUMNS["due_soon"],
     "workdays_to_deadline": ("距期限工作日", "Working days to deadline"),
     "age_workdays": ("账龄(工作日)", "Age (working days)"),
     "aging_bucket": ("账龄分段", "Aging bucket"), "repeat": ("重复投诉", "Repeat"),
@@ -58,11 +57,7 @@ _DETAIL: Final[dict[str, tuple[str, str]]] = {
 """Headers of the detail sheet that are not register fields (or are shown differently)."""
 _FIELD_LABELS: Final[dict[str, tuple[str, str]]] = {f.name: (f.zh, f.en) for f in FIELDS}
 _LIST_COLUMNS: Final[dict[str, tuple[str, str]]] = {
-    "row": ("行号", "Row"), "sheet": ("工作表", "Sheet"), "seq": ("序号", "No."),
-    "customer": ("客户", "Customer"), "type": ("投诉项目", "Type"), "owner": ("跟进人员", "Owner"),
-    "support_unit": ("支援单位", "Support unit"), "deadline": ("解决期限", "Deadline"),
-    "workdays_overdue": ("逾期工作日", "Working days overdue"),
-    "raised_on": ("提出日期", "Raised on"), "previous_row": ("上次投诉行号", "Previous row"),
+    **COLUMNS, "previous_row": ("上次投诉行号", "Previous row"),
     "previous_raised_on": ("上次提出日期", "Previous raised on"), "days": ("间隔天数", "Days apart"),
 }
 

@@ -21,6 +21,7 @@ import pandas as pd
 from openpyxl.utils import column_index_from_string
 
 from complaint_xl.errors import ComplaintXLError
+from complaint_xl.kpi.labels import text
 from complaint_xl.workbook.builder import HIGHLIGHT
 from complaint_xl.xl.blocks import (
     as_text,
@@ -62,61 +63,50 @@ MAX_MARKED_RUNS: Final[int] = 3000
 HEADER_FILL: Final[str] = "#DDEBF7"
 TITLE: Final[str] = "complaint_xl"
 
-_TEXT: Final[dict[str, dict[str, str]]] = {
-    "zh": {
-        "findings": "检查结果", "chase": "催办", "weekly": "周报",
-        "check_title": "检查结果（截至 {as_of}）",
-        "check_summary": "共检查 {rows} 行：错误 {errors} 条，警告 {warnings} 条，涉及 {affected} 行。",
-        "check_help": "点击“位置”跳转到单元格。黄色 = 错误，蓝色 = 警告；再次校验时只清除上次校验标的颜色。",
-        "check_clean": "没有发现问题。",
-        "check_capped": "问题较多，只给前 {n} 处标了颜色；全部问题见下表。",
-        "check_done": "校验完成：{rows} 行中发现错误 {errors} 条、警告 {warnings} 条。\n详见“{sheet}”表。",
-        "check_head": "位置|工作表|行|列|表头|级别|代码|说明|值|跟进人员",
-        "error": "错误", "warning": "警告",
-        "chase_head": "位置|状态|级别|逾期工作日|剩余工作日|跟进人员|上级|客户|投诉项目|严重程度|"
-                      "提出日期|解决期限|支援单位|支援或协助需求点|进展情况",
-        "overdue": "逾期", "due_soon": "即将到期",
-        "chase_done": "催办：逾期 {overdue} 项，即将到期 {due_soon} 项。\n"
-                      "邮件草稿（{drafts} 封）和催办清单已保存到：\n{folder}",
-        "chase_none": "今天没有需要催办的投诉。",
-        "weekly_done": "周报 {week} 已完成，见“{sheet}”表。\n周报文件已保存到：\n{folder}",
-        "figures": "主要指标", "hard_points": "难点（销售会议讨论）", "trend": "趋势（近 8 周）",
-        "files": "文件", "week": "周", "no_points": "本周没有需要特别讨论的难点。",
-        "unavailable": "说明",
-        "failed": "出错了", "unexpected": "意外错误",
-        "warnings": "请注意：",
-    },
-    "en": {
-        "findings": "Findings", "chase": "Chase", "weekly": "Weekly",
-        "check_title": "Findings (as of {as_of})",
-        "check_summary": "{rows} rows checked: {errors} errors, {warnings} warnings, in {affected} rows.",
-        "check_help": "Click a cell under Cell to go there. Yellow = error, blue = warning; the next "
-                      "check clears only the colours it set.",
-        "check_clean": "No problems found.",
-        "check_capped": "Many problems: only the first {n} places are coloured; all are listed below.",
-        "check_done": "Check done: {errors} errors and {warnings} warnings in {rows} rows.\n"
-                      "See the '{sheet}' sheet.",
-        "check_head": "Cell|Sheet|Row|Column|Header|Severity|Code|Message|Value|Owner",
-        "error": "error", "warning": "warning",
-        "chase_head": "Cell|Status|Level|Working days overdue|Working days left|Owner|Superior|"
-                      "Customer|Type|Severity|Raised on|Deadline|Support unit|Support needed|Progress",
-        "overdue": "overdue", "due_soon": "due soon",
-        "chase_done": "Chase: {overdue} overdue, {due_soon} due soon.\nThe e-mail drafts ({drafts}) "
-                      "and the chase list are in:\n{folder}",
-        "chase_none": "Nothing to chase today.",
-        "weekly_done": "Weekly report {week} is on the '{sheet}' sheet.\nThe report files are in:\n"
-                       "{folder}",
-        "figures": "Headline figures", "hard_points": "Hard points (for the sales meeting)",
-        "trend": "Trend (8 weeks)", "files": "Files", "week": "Week",
-        "no_points": "No hard points this week.", "unavailable": "Notes",
-        "failed": "Failed", "unexpected": "Unexpected error",
-        "warnings": "Please note:",
-    },
+_TEXT: Final[dict[str, tuple[str, str]]] = {
+    "findings": ("检查结果", "Findings"), "chase": ("催办", "Chase"), "weekly": ("周报", "Weekly"),
+    "cell": ("位置", "Cell"),
+    "check_title": ("检查结果（截至 {as_of}）", "Findings (as of {as_of})"),
+    "check_summary": ("共检查 {rows} 行：错误 {errors} 条，警告 {warnings} 条，涉及 {affected} 行。",
+                      "{rows} rows checked: {errors} errors, {warnings} warnings, in {affected} rows."),
+    "check_help": ("点击“位置”跳转到单元格。黄色 = 错误，蓝色 = 警告；再次校验时只清除上次校验标的颜色。",
+                   "Click a cell under Cell to go there. Yellow = error, blue = warning; the next "
+                   "check clears only the colours it set."),
+    "check_clean": ("没有发现问题。", "No problems found."),
+    "check_capped": ("问题较多，只给前 {n} 处标了颜色；全部问题见下表。",
+                     "Many problems: only the first {n} places are coloured; all are listed below."),
+    "check_done": ("校验完成：{rows} 行中发现错误 {errors} 条、警告 {warnings} 条。\n详见“{sheet}”表。",
+                   "Check done: {errors} errors and {warnings} warnings in {rows} rows.\n"
+                   "See the '{sheet}' sheet."),
+    "check_head": ("工作表|行|列|表头|级别|代码|说明|值|跟进人员",
+                   "Sheet|Row|Column|Header|Severity|Code|Message|Value|Owner"),
+    "error": ("错误", "error"), "warning": ("警告", "warning"),
+    "overdue": ("逾期", "overdue"), "due_soon": ("即将到期", "due soon"),
+    "chase_done": ("催办：逾期 {overdue} 项，即将到期 {due_soon} 项。\n"
+                   "邮件草稿（{drafts} 封）和催办清单已保存到：\n{folder}",
+                   "Chase: {overdue} overdue, {due_soon} due soon.\nThe e-mail drafts ({drafts}) "
+                   "and the chase list are in:\n{folder}"),
+    "chase_none": ("今天没有需要催办的投诉。", "Nothing to chase today."),
+    "weekly_done": ("周报 {week} 已完成，见“{sheet}”表。\n周报文件已保存到：\n{folder}",
+                    "Weekly report {week} is on the '{sheet}' sheet.\nThe report files are in:\n"
+                    "{folder}"),
+    "figures": ("主要指标", "Headline figures"),
+    "hard_points": ("难点（销售会议讨论）", "Hard points (for the sales meeting)"),
+    "trend": ("趋势（近 8 周）", "Trend (8 weeks)"), "files": ("文件", "Files"), "week": ("周", "Week"),
+    "no_points": ("本周没有需要特别讨论的难点。", "No hard points this week."),
+    "unavailable": ("说明", "Notes"),
+    "failed": ("出错了", "Failed"), "unexpected": ("意外错误", "Unexpected error"),
+    "warnings": ("请注意：", "Please note:"),
 }
+_CHASE_COLUMNS: Final[tuple[str, ...]] = (
+    "status", "level", "workdays_overdue", "workdays_left", "owner", "superior", "customer", "type",
+    "severity", "raised_on", "deadline", "support_unit", "support_need", "progress",
+)
+"""The chase sheet's columns after the cell link, headed as in the chase list workbook."""
 
 
 def _t(lang: str) -> dict[str, str]:
-    return _TEXT["en" if lang == "en" else "zh"]
+    return {k: text(_TEXT, k, lang) for k in _TEXT}
 
 
 # -- entry points (RunPython) ------------------------------------------------------------
@@ -149,11 +139,11 @@ def run_button(book: xw.Book, action: Callable[..., T], **kwargs: Any) -> T | No
     except Exception as exc:  # the user gets a sentence, never a traceback window
         lang = _book_lang(book)
         t = _t(lang)
-        text = (exc.message("en" if lang == "en" else "zh") if isinstance(exc, ComplaintXLError)
-                else f"{t['unexpected']}: {type(exc).__name__}: {exc}")
+        message = (exc.message("en" if lang == "en" else "zh") if isinstance(exc, ComplaintXLError)
+                   else f"{t['unexpected']}: {type(exc).__name__}: {exc}")
         with contextlib.suppress(Exception):
             book.app.screen_updating = True
-        book.app.alert(text, title=f"{TITLE}: {t['failed']}", mode="critical")
+        book.app.alert(message, title=f"{TITLE}: {t['failed']}", mode="critical")
         return None
 
 
@@ -178,10 +168,14 @@ def _quiet(book: xw.Book) -> Iterator[None]:
         book.app.screen_updating = True
 
 
-def _header(sheet: xw.Sheet, row: int, width: int) -> None:
-    cells = sheet.range((row, 1), (row, width))
+def _table_sheet(book: xw.Book, name: str, rows: list[list[Any]], head_row: int) -> xw.Sheet:
+    """The output sheet ``name`` filled with ``rows`` in one call, its header row (1-based) styled."""
+    sheet = output_sheet(book, name)
+    write_block(sheet, rows)
+    cells = sheet.range((head_row, 1), (head_row, len(rows[head_row - 1])))
     cells.font.bold = True
     cells.color = HEADER_FILL
+    return sheet
 
 
 def _warning_lines(caught: Sequence[warnings.WarningMessage], lang: str, limit: int = 3) -> str:
@@ -234,7 +228,7 @@ def check_book(book: xw.Book, today: dt.date | None = None) -> Report:
                                        warnings=report.warnings, affected=report.rows_affected)],
             [t["check_help"] + (" " + t["check_capped"].format(n=MAX_MARKED_RUNS) if capped else "")],
             [],
-            t["check_head"].split("|"),
+            [t["cell"], *t["check_head"].split("|")],
         ]
         head_row = len(rows)
         for r in table.itertuples(index=False):
@@ -247,9 +241,7 @@ def check_book(book: xw.Book, today: dt.date | None = None) -> Report:
             ])
         if table.empty:
             rows.append([t["check_clean"]])
-        sheet = output_sheet(book, t["findings"])
-        write_block(sheet, rows)
-        _header(sheet, head_row, len(rows[head_row - 1]))
+        sheet = _table_sheet(book, t["findings"], rows, head_row)
         sheet.range((1, 1)).font.bold = True
         sheet.autofit("c")
         sheet.range((1, 8)).column_width = 70  # the message column; autofit makes it too wide
@@ -280,6 +272,7 @@ def chase_book(book: xw.Book, today: dt.date | None = None,
                now: dt.datetime | None = None) -> tuple[ChaseResult, ChaseOutputs]:
     """Refresh the 催办 sheet and write the chase list and drafts to a folder beside the workbook."""
     from complaint_xl.chase import default_folder, run_chase
+    from complaint_xl.outputs.chase_xlsx import LABELS as CHASE_LABELS
 
     with _quiet(book):
         loaded = load_book(book, today=today)
@@ -292,7 +285,7 @@ def chase_book(book: xw.Book, today: dt.date | None = None,
         from complaint_xl.chase import summary_lines
 
         rows: list[list[Any]] = [[as_text(line)] for line in summary_lines(result, outputs, lang)]
-        rows += [[], t["chase_head"].split("|")]
+        rows += [[], [t["cell"], *(CHASE_LABELS[lang][k] for k in _CHASE_COLUMNS)]]
         head_row = len(rows)
         items = result.items
         for r in items.itertuples(index=False):
@@ -306,9 +299,7 @@ def chase_book(book: xw.Book, today: dt.date | None = None,
             ])
         if items.empty:
             rows.append([t["chase_none"]])
-        sheet = output_sheet(book, t["chase"])
-        write_block(sheet, rows)
-        _header(sheet, head_row, len(rows[head_row - 1]))
+        sheet = _table_sheet(book, t["chase"], rows, head_row)
         sheet.autofit("c")
         sheet.activate()
     message = t["chase_done"].format(overdue=len(result.overdue), due_soon=len(result.due_soon),
@@ -344,17 +335,13 @@ def report_book(book: xw.Book, today: dt.date | None = None,
             warnings.simplefilter("always")
             files = write_weekly(report, folder, settings)
 
-        def label(figure: str) -> str:
-            zh, en = FIGURES[figure]
-            return zh if lang == "zh" else en
-
         figures = list(FIGURES)
         rows: list[list[Any]] = [[as_text(report.title())], [f"{t['week']} {report.week_label}"
                                                              f" · {loaded.as_of.isoformat()}"], []]
         bold = [1]
         rows.append([t["figures"]])
         bold.append(len(rows))
-        rows.append([label(f) for f in figures])
+        rows.append([text(FIGURES, f, lang) for f in figures])
         bold.append(len(rows))
         rows.append([_figure(report.totals.get(f)) for f in figures])
         percent = [(len(rows), figures.index("on_time_rate") + 1)]
@@ -364,7 +351,7 @@ def report_book(book: xw.Book, today: dt.date | None = None,
         rows += [[], [t["trend"]]]
         bold.append(len(rows))
         trend_figures = [k for k in report.trend[0] if k != "week"] if report.trend else []
-        rows.append([t["week"], *(label(k) for k in trend_figures)])
+        rows.append([t["week"], *(text(FIGURES, k, lang) for k in trend_figures)])
         bold.append(len(rows))
         first_trend = len(rows) + 1
         rows += [[w["week"], *(_figure(w[k]) for k in trend_figures)] for w in report.trend]

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
+from complaint_xl.kpi.labels import text
 from complaint_xl.register.dates import parse_date
 from complaint_xl.register.reader import sla_days
 from complaint_xl.register.schema import CLOSED_YES, SEVERITY_MAJOR
@@ -63,16 +64,11 @@ _STATUS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def _say(table: dict[str, tuple[str, str]], key: str, lang: str, **params: Any) -> str:
-    zh, en = table[key]
-    return (en if lang == "en" else zh).format(**params)
-
-
 class CellError(ValueError):
     """Bad input: its message is what the cell shows."""
 
     def __init__(self, key: str, lang: str = "zh", **params: Any) -> None:
-        super().__init__(_say(_MESSAGES, key, lang, **params))
+        super().__init__(text(_MESSAGES, key, lang, **params))
 
 
 # -- what Excel passes ---------------------------------------------------------------------
@@ -142,7 +138,7 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
         except CellError as exc:
             return str(exc)
         except Exception as exc:  # a cell shows a sentence, never a Python traceback
-            return _say(_MESSAGES, "failed", "zh", value=f"{type(exc).__name__}: {str(exc)[:80]}")
+            return text(_MESSAGES, "failed", "zh", value=f"{type(exc).__name__}: {str(exc)[:80]}")
     return wrapper
 
 
@@ -177,7 +173,7 @@ def cxl_workdays(start, end, holidays=None, settings=None):
     (da, bad_a), (db, bad_b) = _dates(a), _dates(b)
     counts = calendar.count(da.ravel(), db.ravel()).reshape(a.shape)
     out = np.array([[None if c != c else int(c) for c in row] for row in counts], dtype=object)
-    return _out(np.where(bad_a | bad_b, _say(_MESSAGES, "bad-date", team.lang), out))
+    return _out(np.where(bad_a | bad_b, text(_MESSAGES, "bad-date", team.lang), out))
 
 
 @xw.func
@@ -198,15 +194,15 @@ def cxl_deadline(raised_on, complaint_type=None, severity=None, settings=None, l
     team, calendar = _team(settings, lists, holidays)
     raised, kinds, levels = _shape_check(raised_on, complaint_type, severity, lang=team.lang)
     days, bad = _dates(raised)
-    text = np.vectorize(lambda v: fold(cell_text(v)) or None, otypes=[object])
+    folded = np.vectorize(lambda v: fold(cell_text(v)) or None, otypes=[object])
     frame = pd.DataFrame({
-        "type": text(kinds).ravel(),
-        "is_major": [isinstance(v, str) and v.lower() in SEVERITY_MAJOR for v in text(levels).ravel()],
+        "type": folded(kinds).ravel(),
+        "is_major": [isinstance(v, str) and v.lower() in SEVERITY_MAJOR for v in folded(levels).ravel()],
     })
     due = calendar.add(days.ravel(), sla_days(frame, team)).reshape(raised.shape)
     out = np.array([[None if np.isnat(d) else d.astype(object) for d in row] for row in due],
                    dtype=object)
-    return _out(np.where(bad, _say(_MESSAGES, "bad-date", team.lang), out))
+    return _out(np.where(bad, text(_MESSAGES, "bad-date", team.lang), out))
 
 
 @xw.func
@@ -238,19 +234,19 @@ def cxl_status(deadline, closed=None, closed_on=None, today=None, holidays=None,
     out = np.empty(d.shape, dtype=object)
     for idx in np.ndindex(d.shape):
         if is_closed[idx]:
-            out[idx] = _say(_STATUS, "closed", lang)
+            out[idx] = text(_STATUS, "closed", lang)
         elif bad[idx] or bad_c[idx]:
-            out[idx] = _say(_MESSAGES, "bad-date", lang)
+            out[idx] = text(_MESSAGES, "bad-date", lang)
         elif np.isnat(d[idx]):
-            out[idx] = _say(_STATUS, "no_deadline", lang)
+            out[idx] = text(_STATUS, "no_deadline", lang)
         elif d[idx] < day:
-            out[idx] = _say(_STATUS, "overdue", lang, n=int(late[idx]))
+            out[idx] = text(_STATUS, "overdue", lang, n=int(late[idx]))
         elif d[idx] == day:
-            out[idx] = _say(_STATUS, "due_today", lang)
+            out[idx] = text(_STATUS, "due_today", lang)
         elif left[idx] <= team.due_soon_days:
-            out[idx] = _say(_STATUS, "due_soon", lang, n=int(left[idx]))
+            out[idx] = text(_STATUS, "due_soon", lang, n=int(left[idx]))
         else:
-            out[idx] = _say(_STATUS, "on_track", lang)
+            out[idx] = text(_STATUS, "on_track", lang)
     return _out(out)
 
 
@@ -378,10 +374,10 @@ def cxl_kpi(figure, register, week=None, today=None, dimension=None, value=None,
             raise CellError("bad-dimension", lang, value=cell_text(dimension))
         figures = report.by[dim].get(fold(cell_text(value)), {})
         if not figures:
-            return _say(_MESSAGES, "no-value", lang)
+            return text(_MESSAGES, "no-value", lang)
     result = figures.get(code)
     if result is None:
         reason = report.reason(code, lang)
-        return _say(_MESSAGES, "unavailable", lang, reason=reason) if reason else None
+        return text(_MESSAGES, "unavailable", lang, reason=reason) if reason else None
     return result
 

@@ -15,8 +15,8 @@ __all__ = ["duplicate_complaints", "sequence_numbers"]
 _KEYS = ("customer", "type", "problem", "raised_on")
 
 
-def _first_rows(ctx: Context, keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """For rows of ``keys`` (indexed by frame position): is it a repeat, and the first row's text."""
+def _repeats(ctx: Context, code: str, field: str, keys: pd.DataFrame) -> Hits:
+    """Hits where a row of ``keys`` (indexed by frame position) repeats an earlier key, naming it."""
     repeat = keys.duplicated(keep="first").to_numpy()
     group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
     positions = keys.index.to_numpy()
@@ -32,7 +32,11 @@ def _first_rows(ctx: Context, keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarra
         same, other = "row {r}", "row {r} of sheet '{s}'"
     text = np.array([(same if s == o else other).format(r=r, s=s)
                      for r, s, o in zip(rows, sheets, own, strict=True)], dtype=object)
-    return repeat, text
+    mask = np.zeros(ctx.n, dtype=bool)
+    mask[positions[repeat]] = True
+    other_row = np.full(ctx.n, None, dtype=object)
+    other_row[positions] = text
+    return ctx.hits(code, field, mask, other_row=other_row)
 
 
 @rule("duplicate-complaint")
@@ -51,12 +55,7 @@ def duplicate_complaints(ctx: Context) -> Iterator[Hits]:
     if not len(candidates):
         return
     keys = ctx.frame.iloc[candidates][list(_KEYS)].set_axis(candidates)
-    repeat, other = _first_rows(ctx, keys)
-    mask = np.zeros(ctx.n, dtype=bool)
-    other_row = np.full(ctx.n, None, dtype=object)
-    mask[candidates[repeat]] = True
-    other_row[candidates] = other
-    yield ctx.hits("duplicate-complaint", "customer", mask, other_row=other_row)
+    yield _repeats(ctx, "duplicate-complaint", "customer", keys)
 
 
 @rule("duplicate-seq", "seq-not-number")
@@ -79,9 +78,4 @@ def sequence_numbers(ctx: Context) -> Iterator[Hits]:
     keys = pd.DataFrame({"sheet": ctx.values("_sheet")[filled], "seq": key[filled]}, index=filled)
     if not keys.duplicated().any():
         return
-    repeat, other = _first_rows(ctx, keys)
-    mask = np.zeros(ctx.n, dtype=bool)
-    other_row = np.full(ctx.n, None, dtype=object)
-    mask[filled[repeat]] = True
-    other_row[filled] = other
-    yield ctx.hits("duplicate-seq", "seq", mask, other_row=other_row)
+    yield _repeats(ctx, "duplicate-seq", "seq", keys)
