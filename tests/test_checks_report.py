@@ -178,7 +178,14 @@ def test_terminal_table_groups_by_row_with_a_summary(tmp_path: Path) -> None:
     assert lines[-1] == "共 2 个错误、1 个警告，涉及 2 行（已检查 3 行）。"
     english = CliRunner().invoke(cli, ["validate", str(path), "--today", AS_OF.isoformat(),
                                        "--lang", "en"])
-    assert english.output.splitlines()[-1] == "2 errors, 1 warnings in 2 rows (3 rows checked)."
+    assert english.output.splitlines()[-1] == "2 errors, 1 warning in 2 rows (3 rows checked)."
+
+
+def test_terminal_table_puts_rows_with_errors_first(tmp_path: Path) -> None:
+    path = write_register(tmp_path / "r.xlsx", [good(customer_contact="王经理"), good(owner=None)])
+    result = CliRunner().invoke(cli, ["validate", str(path), "--today", AS_OF.isoformat()])
+    heads = [line for line in result.output.splitlines() if line.startswith("登记表")]
+    assert heads == ["登记表 第 3 行", "登记表 第 2 行（跟进：李明）"]
 
 
 # -- the findings workbook ---------------------------------------------------------------

@@ -140,7 +140,7 @@ def _make(n: int, as_of: dt.date, seed: int, clean: bool, weeks: int,
     support_unit = np.where(asks, units, None)
     need = np.where(asks, np.array(
         [f"请{u}协助核实并给出处理方案" for u in units], dtype=object), None)
-    effect = np.where(closed, _pick(rng, ("有效", "有效", "有效", "部分有效", "无效"), n), None)
+    effect = np.where(closed, _pick(rng, ("有效",) * 7 + ("部分有效", "部分有效", "无效"), n), None)
     summary = np.where(closed, np.array(
         ["已与客户确认处理结果，补发/更换完成" for _ in range(n)], dtype=object), None)
     progress = np.where(closed, "已处理完毕", _pick(rng, ("已联系客户，等待回复", "工厂检测中",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 import click
+import pandas as pd
 
 from complaint_xl.checks.catalogue import Lang
 from complaint_xl.checks.report import Report
@@ -36,18 +37,26 @@ def summary_line(report: Report, lang: Lang | None = None) -> str:
     if lang == "zh":
         return (f"共 {report.errors} 个错误、{report.warnings} 个警告，涉及 {report.rows_affected} 行"
                 f"（已检查 {report.rows} 行）。")
-    return (f"{report.errors} errors, {report.warnings} warnings in {report.rows_affected} rows "
-            f"({report.rows} rows checked).")
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+    return (f"{n(report.errors, 'error')}, {n(report.warnings, 'warning')} in "
+            f"{n(report.rows_affected, 'row')} ({n(report.rows, 'row')} checked).")
 
 
 def render_text(report: Report, *, lang: Lang | None = None) -> str:
-    """Every finding, grouped under its sheet and row, most severe first within a row.
+    """Every finding, grouped under its sheet and row; rows with errors first, then the rest.
 
     Severities are coloured with ANSI styles; ``click.echo`` drops them when the
     output is not a terminal.
     """
     lang = lang or report.lang
     table = report.table
+    if len(table):
+        # Rows that hold an error come first, so a long list of warnings cannot bury them.
+        grouped = table["severity"].eq("error").groupby([table["sheet"], table["row"]])
+        has_error = grouped.transform("any").to_numpy(dtype=bool)
+        table = pd.concat([table[has_error], table[~has_error]])
     lines: list[str] = []
     zh = lang == "zh"
     if len(table):
