@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Final
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_data import AS_OF, EXCEL_ROWS, SIZES, parse_sizes, register_path  # noqa: E402
+from make_data import AS_OF, EXCEL_ROWS, SIZES, parse_sizes, register_path
 
 HERE: Final[Path] = Path(__file__).resolve().parent
 RESULTS: Final[Path] = HERE / "RESULTS.md"

@@ -68,6 +68,8 @@ def ensure_register(rows: int, folder: Path = DATA) -> Path:
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f"register_{rows}_*.xlsx"):  # made by an earlier generator
+        stale.unlink()
     started = time.perf_counter()
     # Twelve weeks for small registers; a million complaints spread over three years.
     weeks = max(12, min(156, rows // 2_000))

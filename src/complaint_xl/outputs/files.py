@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
+from xlsxwriter.exceptions import FileCreateError
+
 from complaint_xl.errors import OutputError
 
 __all__ = ["atomic_path", "ensure_folder", "safe_filename", "write_bytes"]
@@ -31,7 +33,9 @@ def safe_filename(name: str, *, default: str = "unnamed", max_length: int = 80) 
     """A file-name stem from user text: no separators, controls, dots-only or reserved names."""
     text = unicodedata.normalize("NFKC", name or "")
     text = _UNSAFE.sub("_", text).strip().strip(".").strip()
-    text = re.sub(r"\s+", " ", text)[:max_length].rstrip(" .")
+    text = re.sub(r"\s+", " ", text)[:max_length]
+    # File systems count bytes (255 on ext4): 80 four-byte characters would not fit.
+    text = text.encode("utf-8")[:200].decode("utf-8", "ignore").rstrip(" .")
     if not text or set(text) <= {"_", "."}:
         text = default
     if text.split(".")[0].upper() in _RESERVED:
@@ -80,9 +84,11 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         os.replace(tmp, target)
-    except OSError as exc:
+    except (OSError, FileCreateError) as exc:
+        # XlsxWriter wraps a full disk or a vanished folder in its own FileCreateError.
+        cause = exc if isinstance(exc, OSError) else exc.__context__
         raise OutputError("out-not-writable", path=str(target),
-                          detail=exc.strerror or str(exc)) from None
+                          detail=getattr(cause, "strerror", None) or str(exc)) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

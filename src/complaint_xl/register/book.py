@@ -10,15 +10,17 @@ reading.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import IO, Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,10 +28,13 @@ import python_calamine as pc
 
 from complaint_xl.errors import UnusableFile
 
-__all__ = ["MAX_EXPANDED_BYTES", "Book", "Grid", "open_book"]
+__all__ = ["MAX_EXPANDED_BYTES", "Book", "Grid", "gc_paused", "open_book"]
 
 MAX_EXPANDED_BYTES: Final[int] = 2 * 1024**3
-"""An .xlsx/.ods may expand to 2 GiB: a full 1,048,575-row register is ~0.5 GiB of XML."""
+"""An .xlsx/.ods may expand to 2 GiB: a full 1,048,575-row register is ~1.1 GiB of sheet XML
+when its strings are inline (XlsxWriter's constant-memory mode), less with shared strings.
+The sizes checked are the archive's declared ones, which the readers also enforce
+(python-calamine stops at a member larger than declared; zipfile fails its CRC)."""
 MAX_RATIO: Final[int] = 200
 """Beyond this compression ratio in a large member, an archive is treated as a bomb."""
 
@@ -37,8 +42,26 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_PROLOG_ITEM = re.compile(rb"\xef\xbb\xbf|\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+PROLOG_LIMIT: Final[int] = 1 << 20
 
 Kind = Literal["xlsx", "xls", "ods", "csv"]
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a sheet's millions of cells are built.
+
+    Reading creates no reference cycles, but every new container counts towards the
+    collector's thresholds, which then rescans all cells read so far again and again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -73,8 +96,8 @@ class Grid:
             for i, r in enumerate(body):
                 for j, v in enumerate(r[:width]):
                     table[i, j] = v
-        blank = np.full(len(body), "", dtype=object)
-        return {j: table[:, j] if j < width else blank for j in wanted}
+        return {j: table[:, j] if j < width else np.full(len(body), "", dtype=object)
+                for j in wanted}
 
 
 @dataclass
@@ -100,7 +123,8 @@ class Book:
         with ThreadPoolExecutor(max_workers=1) as pool:
             errors = pool.submit(self._error_cells, name)
             try:
-                rows = self._calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                with gc_paused():
+                    rows = self._calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except Exception as exc:  # calamine raises its own types for bad parts
                 raise UnusableFile("damaged", path=str(self.path), detail=_short(exc)) from None
             found = errors.result()
@@ -110,7 +134,14 @@ class Book:
         return Grid(rows)
 
     def grids(self) -> dict[str, Grid]:
-        return {name: self.grid(name) for name in self.sheet_names}
+        """Every sheet that may hold the register or settings, by name.
+
+        The product's own output sheets (检查结果, 周报 …) are skipped: they are never
+        read and, after a check of a large register, hold a row per finding.
+        """
+        from complaint_xl.settings import sheet_role  # here: settings imports this package
+
+        return {name: self.grid(name) for name in self.sheet_names if sheet_role(name) != "tool"}
 
     def _error_cells(self, name: str) -> dict[tuple[int, int], str]:
         """Error cells (#N/A, #REF! …) of an .xlsx sheet; calamine reads them as ''."""
@@ -153,6 +184,30 @@ def _short(exc: BaseException) -> str:
     return text[:160]
 
 
+def _declares_entities(fh: IO[bytes]) -> bool:
+    """Whether an XML part declares a DTD or entities (the way to an entity bomb).
+
+    A DOCTYPE may only stand in the prolog, before the root element, but after any
+    number of comments: the prolog is read through to the root element (at most
+    ``PROLOG_LIMIT`` bytes; no spreadsheet program writes more than a line there).
+    """
+    data, pos = b"", 0
+    while True:
+        while m := _PROLOG_ITEM.match(data, pos):  # declaration, comments, blanks
+            pos = m.end()
+        rest = data[pos:]
+        if _ENTITY.match(rest):
+            return True
+        if len(rest) >= 2 and rest[:1] == b"<" and rest[1:2] not in b"?!":
+            return False  # the root element: no DOCTYPE can follow
+        chunk = fh.read(1 << 16)
+        if not chunk:
+            return bool(_ENTITY.search(data))
+        if len(data) > PROLOG_LIMIT:
+            return True  # an endless prolog is no spreadsheet's: refuse it like a DTD
+        data += chunk
+
+
 def _check_zip(path: Path) -> tuple[Kind, dict[str, str]]:
     """Vet an OOXML/ODF archive before any parser sees it; map sheet names to parts."""
     try:
@@ -173,10 +228,10 @@ def _check_zip(path: Path) -> tuple[Kind, dict[str, str]]:
             if info.filename.endswith((".xml", ".rels", ".vml")) or info.filename == "content.xml":
                 try:
                     with zf.open(info) as fh:
-                        head = fh.read(4096)
+                        declares = _declares_entities(fh)
                 except (zipfile.BadZipFile, OSError, EOFError) as exc:
                     raise UnusableFile("damaged", path=str(path), detail=_short(exc)) from None
-                if _ENTITY.search(head):
+                if declares:
                     raise UnusableFile("xml-entities", path=str(path))
         if "xl/workbook.xml" in names:
             return "xlsx", _sheet_parts(zf)

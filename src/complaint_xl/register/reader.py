@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from complaint_xl.errors import UnusableFile
-from complaint_xl.register.book import Book, Grid
+from complaint_xl.register.book import Book, Grid, gc_paused
 from complaint_xl.register.dates import parse_dates
 from complaint_xl.register.header import HeaderMatch, find_header
 from complaint_xl.register.schema import (
@@ -60,6 +60,7 @@ TOTAL_WORDS: Final[frozenset[str]] = frozenset(
 """A row whose number, customer, owner or type cell says this is a total, not a complaint."""
 _CUSTOMER = re.compile(r"^(?P<name>.*?)\s*\((?P<attr>[^()]*)\)$")
 _FIELD_KIND: Final[dict[str, str]] = {f.name: f.kind for f in FIELDS}
+_NUMERIC: Final[frozenset[str]] = frozenset({"floating", "integer", "mixed-integer-float"})
 
 
 @dataclass
@@ -99,27 +100,38 @@ class Register:
         return "", ""
 
 
-def _text(values: np.ndarray, key: bool) -> np.ndarray:
-    """Cells as trimmed text (folded for category fields); None for empty.
+def _text(values: np.ndarray, key: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Cells as trimmed text (folded for category fields), None for empty; and which are filled.
 
-    Free-text columns (problem, progress) are mostly distinct strings, so they are
-    stripped in one vectorised pass; category columns repeat and are folded per value.
+    Each pass over a million scattered cell objects costs about 0.1 s, so a column is
+    read in as few passes as its kind allows: free text (problem, progress) is stripped
+    in one pass, trying that first; category columns repeat and are folded once per
+    distinct value; numbers (序号) are formatted by numpy.
     """
-    kind = pd.api.types.infer_dtype(values, skipna=False)
-    if not key and kind == "string":
-        out = np.empty(len(values), dtype=object)
-        out[:] = list(map(str.strip, values.tolist()))
-        out[out == ""] = None
-        return out
-    if kind in ("floating", "integer", "mixed-integer-float"):  # 序号 typed as numbers
-        return numbers_text(values)
+    if not key:
+        try:
+            stripped = list(map(str.strip, values))
+        except TypeError:  # numbers, dates or flags among the text: per value, below
+            pass
+        else:
+            out = np.empty(len(values), dtype=object)
+            out[:] = stripped
+            empty = out == ""
+            out[empty] = None
+            return out, ~empty
+    first = values[0] if len(values) else None
+    if isinstance(first, int | float) and not isinstance(first, bool) and \
+            pd.api.types.infer_dtype(values, skipna=False) in _NUMERIC:
+        out = numbers_text(values)
+    else:
+        def convert(v: Any) -> str | None:
+            text = cell_text(v)
+            text = fold(text) if key else text.strip()
+            return text or None
 
-    def convert(v: Any) -> str | None:
-        text = cell_text(v)
-        text = fold(text) if key else text.strip()
-        return text or None
-
-    return map_unique(pd.Series(values, dtype=object), convert).to_numpy()
+        out = map_unique(pd.Series(values, dtype=object, copy=False), convert).to_numpy()
+    # Cheap here: the values are the few distinct strings just made, not scattered cells.
+    return out, out != None  # noqa: E711 (elementwise)
 
 
 def _closed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -149,9 +161,8 @@ def _split_customer(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         m = _CUSTOMER.match(v)
         return (m["name"].strip() or v, m["attr"].strip() or None) if m else (v, None)
 
-    pairs = map_unique(values, split)
-    return (pd.Series([p[0] for p in pairs], index=values.index, dtype=object),
-            pd.Series([p[1] for p in pairs], index=values.index, dtype=object))
+    # Once per distinct customer for each half: no Python loop over the rows.
+    return map_unique(values, lambda v: split(v)[0]), map_unique(values, lambda v: split(v)[1])
 
 
 def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
@@ -160,20 +171,21 @@ def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
     cols = grid.columns(start, [*match.fields.values(), *match.extras.values()])
     n = max(grid.height - start, 0)
     data: dict[str, Any] = {}
-    empty = np.full(n, None, dtype=object)
     filled = np.zeros(n, dtype=np.int64)
     for f in FIELD_NAMES:
         c = match.fields.get(f)
-        raw = cols[c] if c is not None else empty
-        if f in DATE_FIELDS:
-            data[f] = raw  # parsed after the rows are filtered
+        if c is None:
+            data[f] = np.full(n, None, dtype=object)  # one each: the frame will not copy them
+        elif f in DATE_FIELDS:
+            data[f] = cols[c]  # parsed after the rows are filtered
+            filled += pd.notna(cols[c]) & (cols[c] != "")
         else:
-            data[f] = _text(raw, f in KEY_FIELDS or _FIELD_KIND[f] != "text")
-        if c is not None and f != "seq":
-            cells = raw if f in DATE_FIELDS else data[f]
-            filled += ((cells != None) & (cells != "")).astype(np.int64)  # noqa: E711 (elementwise)
-    # Explicit object columns: pandas 3 would infer its str dtype, where missing is NaN, not None.
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
+            data[f], has_text = _text(cols[c], f in KEY_FIELDS or _FIELD_KIND[f] != "text")
+            if f != "seq":
+                filled += has_text
+    # Object columns: pandas 3 would infer its str dtype, where missing is NaN, not None.
+    # Not copied: copying a million cell references touches every cell object again.
+    frame = pd.DataFrame(data, dtype=object, copy=False)
     frame.insert(0, "_row", np.arange(start + 1, start + 1 + n, dtype=np.int64))
     frame.insert(0, "_sheet", name)
     # Blank rows, notes under the table and a 合计 row are not complaints.
@@ -181,10 +193,10 @@ def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
     for f in ("seq", "customer", "owner", "type"):
         total |= frame[f].isin(TOTAL_WORDS).to_numpy(dtype=bool)
     keep = (filled >= 2) & ~total
-    extras = pd.DataFrame(
-        {h: pd.Series(_text(cols[c], False), dtype=object) for h, c in match.extras.items()},
-        index=frame.index,
-    )
+    extras = pd.DataFrame({h: _text(cols[c], False)[0] for h, c in match.extras.items()},
+                          index=frame.index, dtype=object, copy=False)
+    if keep.all():  # the usual case: no blank or total rows to drop, nothing to copy
+        return frame, extras
     return frame[keep], extras[keep]
 
 
@@ -263,18 +275,19 @@ def read_register(book: Book, settings: Settings, calendar: Calendar, *, as_of: 
         if not found:
             raise UnusableFile("mapping-missing", field=f, header=header, path=str(book.path))
     frames, extra_frames, layouts = [], [], []
-    for name, match in chosen.items():
-        frame, extras = _sheet_frame(name, grids[name], match, settings, as_of)
-        frames.append(frame)
-        extra_frames.append(extras)
-        layouts.append(SheetLayout(
-            name=name,
-            header_row=match.row + 1,
-            columns={f: (column_letter(c), match.headers.get(c, "")) for f, c in
-                     match.fields.items()},
-            extras={h: column_letter(c) for h, c in match.extras.items()},
-        ))
-    frame = _finish(pd.concat(frames, ignore_index=True), settings, calendar, as_of, text_dates)
+    with gc_paused():  # a frame of every cell: no cycles to collect while it is built
+        for name, match in chosen.items():
+            frame, extras = _sheet_frame(name, grids[name], match, settings, as_of)
+            frames.append(frame)
+            extra_frames.append(extras)
+            layouts.append(SheetLayout(
+                name=name,
+                header_row=match.row + 1,
+                columns={f: (column_letter(c), match.headers.get(c, "")) for f, c in
+                         match.fields.items()},
+                extras={h: column_letter(c) for h, c in match.extras.items()},
+            ))
+        frame = _finish(pd.concat(frames, ignore_index=True), settings, calendar, as_of, text_dates)
     extras = pd.concat(extra_frames, ignore_index=True) if extra_frames else pd.DataFrame()
     present = frozenset(best.fields)
     if "customer" in present:
