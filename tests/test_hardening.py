@@ -556,3 +556,29 @@ def test_runpython_strings_are_constants_calling_existing_buttons() -> None:
     for call in calls:
         m = re.fullmatch(r"import complaint_xl\.xl\.buttons as b; b\.(\w+)\(\)", call)
         assert m and callable(getattr(buttons, m[1], None)), call
+
+
+RICH_LOOKING = ("<r>李明</r>", "<r><t>x</t></r></si><si><t>injected</t></r>")
+
+
+def test_rich_text_shaped_cells_stay_exactly_that_text(tmp_path: Path) -> None:
+    """XlsxWriter copies '<r>…</r>' strings into the file as raw XML unless told otherwise."""
+    import openpyxl
+    import pandas as pd
+
+    from complaint_xl.loading import load
+    from complaint_xl.outputs.xlsx import open_workbook, write_cell, write_table
+    from complaint_xl.sample import make_register
+
+    path = tmp_path / "t.xlsx"
+    wb = open_workbook(path)
+    ws = wb.add_worksheet("s")
+    write_cell(ws, 0, 0, RICH_LOOKING[0])
+    write_table(wb, ws, pd.DataFrame({"v": list(RICH_LOOKING)}), first_row=2)
+    wb.close()
+    sheet = openpyxl.load_workbook(path)["s"]
+    assert [sheet["A1"].value, sheet["A4"].value, sheet["A5"].value] == [RICH_LOOKING[0], *RICH_LOOKING]
+    frame = make_register(12, as_of=AS_OF, clean=True)
+    frame.loc[0, "owner"], frame.loc[1, "problem"] = RICH_LOOKING
+    loaded = load(write_register_xlsx(frame, tmp_path / "r.xlsx"), as_of=AS_OF).register.frame
+    assert [loaded["owner"][0], loaded["problem"][1]] == list(RICH_LOOKING)

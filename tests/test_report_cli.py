@@ -10,6 +10,7 @@ from complaint_xl.cli import cli
 from complaint_xl.demo import run_demo
 from complaint_xl.kpi import weekly
 from complaint_xl.loading import load
+from complaint_xl.outputs.drafts import MANIFEST
 from kpi_helpers import AS_OF, ROWS
 
 
@@ -52,8 +53,8 @@ def test_readable_summary_and_files(make_xlsx, tmp_path):
     assert lines[0].startswith("客户投诉周报 2026-W41")
     assert "本周：新增 2，结案 3，按期结案 1（按期结案率 33.3%），处理时长中位数 4 个工作日" in lines
     assert "会议要点：" in lines
-    assert sorted(p.name for p in out.iterdir()) == ["weekly-2026-W41.eml", "weekly-2026-W41.html",
-                                                      "weekly-2026-W41.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "weekly-2026-W41.eml",
+                                                      "weekly-2026-W41.html", "weekly-2026-W41.xlsx"]
     assert "周报收件人" in result.stderr  # no recipients configured: said, not silent
 
 

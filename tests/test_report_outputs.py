@@ -19,6 +19,7 @@ import pytest
 from complaint_xl.kpi import WeeklyReport, weekly
 from complaint_xl.loading import Loaded, load
 from complaint_xl.outputs import charts
+from complaint_xl.outputs.drafts import MANIFEST
 from complaint_xl.outputs.weekly import WeeklyFiles, write_weekly
 from complaint_xl.sample import sample_settings_sheets
 from conftest import STANDARD_HEADER, row, write_xlsx
@@ -56,7 +57,8 @@ def test_files_are_named_by_week(built):
     assert [p.name for p in files] == ["weekly-2026-W41.xlsx", "weekly-2026-W41.html",
                                        "weekly-2026-W41.eml"]
     assert all(p.stat().st_size > 0 for p in files)
-    assert not [p for p in files.xlsx.parent.iterdir() if p.name.startswith(".")]  # no temp files
+    # no temp files; the dot-file is the manifest a rerun reads to spot files the user edited
+    assert [p.name for p in files.xlsx.parent.iterdir() if p.name.startswith(".")] == [MANIFEST]
 
 
 def test_workbook_has_tables_and_native_charts(built):

@@ -34,6 +34,7 @@ __all__ = [
     "ChaseWarning",
     "chase",
     "default_folder",
+    "list_filename",
     "run_chase",
     "summary_lines",
     "unit_names",
@@ -262,6 +263,11 @@ def default_folder(as_of: dt.date, settings: Settings) -> Path:
     return (base or Path.cwd()) / name
 
 
+def list_filename(as_of: dt.date) -> str:
+    """The chase list's file name, which the mails name for the items they do not list."""
+    return f"chase-{as_of.isoformat()}.xlsx"
+
+
 def _settings_path(text: str | None, settings: Settings) -> Path | None:
     """A folder named in the settings, relative to the workbook that named it."""
     if not text:
@@ -280,7 +286,7 @@ def write_chase(result: ChaseResult, settings: Settings, out: Path | None = None
     the coordinator must fix by hand is also raised as a :class:`ChaseWarning`.
     """
     # Imported here: the output modules import this one for ChaseResult.
-    from complaint_xl.outputs.chase_mail import chase_drafts
+    from complaint_xl.outputs.chase_mail import DRAFT_PREFIXES, chase_drafts
     from complaint_xl.outputs.chase_xlsx import write_chase_xlsx
     from complaint_xl.outputs.drafts import OutputFolder
     from complaint_xl.outputs.email import render_draft
@@ -289,14 +295,15 @@ def write_chase(result: ChaseResult, settings: Settings, out: Path | None = None
     lang = settings.lang
     folder = OutputFolder(out if out is not None else default_folder(result.as_of, settings),
                           lang=lang)
-    workbook = folder.write_with(f"chase-{result.as_of.isoformat()}.xlsx",
+    workbook = folder.write_with(list_filename(result.as_of),
                                  lambda tmp: write_chase_xlsx(result, tmp, lang=lang))
     outputs = ChaseOutputs(folder.path, workbook)
-    mails = chase_drafts(result, settings, now=now,
+    # The mails name the workbook as written: "chase-… (2).xlsx" beside an edited one.
+    mails = chase_drafts(result, settings, now=now, workbook=workbook.name,
                          override=_settings_path(settings.templates_folder, settings))
     for mail in mails:
         outputs.drafts.append(folder.write_bytes(mail.filename, render_draft(mail.draft)))
-    folder.forget_stale(".eml")
+    folder.forget_stale(".eml", DRAFT_PREFIXES)
     folder.save()
     outputs.kept = list(folder.kept)
     missing: dict[str, None] = {}

@@ -202,6 +202,7 @@ def write_register_xlsx(frame: pd.DataFrame, path: str | Path, *, sheet: str = "
     import xlsxwriter
 
     from complaint_xl.outputs.files import atomic_path
+    from complaint_xl.outputs.xlsx import write_text
 
     labels = {f.name: (f.zh if lang == "zh" else f.en) for f in FIELDS}
     columns = [c for c in frame.columns if c in labels]
@@ -235,7 +236,7 @@ def write_register_xlsx(frame: pd.DataFrame, path: str | Path, *, sheet: str = "
                 elif isinstance(v, int | float | np.integer | np.floating):
                     ws.write_number(r, j, float(v))
                 else:
-                    ws.write_string(r, j, str(v))
+                    write_text(ws, r, j, str(v))
         for name, rows in (extra_sheets or {}).items():
             extra = wb.add_worksheet(name)
             for r, row in enumerate(rows):
@@ -243,7 +244,7 @@ def write_register_xlsx(frame: pd.DataFrame, path: str | Path, *, sheet: str = "
                     if isinstance(v, int | float):
                         extra.write_number(r, j, v)
                     elif v not in (None, ""):
-                        extra.write_string(r, j, str(v))
+                        write_text(extra, r, j, str(v))
         wb.close()
     return target
 

@@ -109,6 +109,8 @@ class Settings:
     """Working days overdue after which the owner's superior is copied."""
     escalate_level3_after: int = 10
     """Working days overdue after which the manager gets the item."""
+    chase_mail_max_items: int = 50
+    """Items one chase mail lists, most overdue first; the rest are counted and left to the chase list."""
     date_order: Literal["ymd", "dmy", "mdy"] = "ymd"
     problem_min_length: int = 10
     vague_phrases: tuple[str, ...] = (
@@ -162,6 +164,7 @@ _KEYS: Final[dict[str, tuple[_Kind, tuple[str, ...]]]] = {
                                       "level2after", "escalatelevel2after")),
     "escalate_level3_after": ("int", ("三级升级", "三级升级(逾期工作日)", "上报经理",
                                       "level3after", "escalatelevel3after")),
+    "chase_mail_max_items": ("int", ("邮件最多列出条数", "maxitemspermail", "chasemailmaxitems")),
     "date_order": ("order", ("日期顺序", "日期格式", "dateorder")),
     "problem_min_length": ("int", ("问题点最短字数", "问题点最少字数", "problemminlength")),
     "vague_phrases": ("list", ("笼统用语", "笼统表述", "vaguephrases")),

@@ -4,18 +4,24 @@ Every mail is rendered from the team's editable jinja2 templates: one layout per
 (``templates/chase_*``) whose words come from ``templates/<lang>/chase_labels.txt``. A
 person whose address is unknown is still named in the body and left out of To/Cc, and
 the run says who it was, so nobody is silently skipped.
+
+A mail lists at most ``Settings.chase_mail_max_items`` items, the most overdue first,
+and says how many more there are and which chase list holds them all: a digest of
+thousands of rows helps nobody and makes a 35 MB draft. Every count it states (subject,
+summary) is still over all of its items.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, overload
 
 import pandas as pd
 
-from complaint_xl.chase import ChaseResult, unit_names
+from complaint_xl.chase import ChaseResult, list_filename, unit_names
 from complaint_xl.outputs.email import Draft, Recipient, is_address
 from complaint_xl.outputs.files import safe_filename
 from complaint_xl.outputs.templating import render
@@ -31,6 +37,9 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
     "en": {"owner": "chase", "unit": "support", "manager": "escalation", "no_owner": "no owner",
            "manager_role": "manager"},
 }
+DRAFT_PREFIXES: Final[tuple[str, ...]] = tuple(
+    f"{words[kind]}-" for words in _WORDS.values() for kind in ("owner", "unit", "manager"))
+"""How every chase draft's file name starts, in either language (see ChaseMails.filename)."""
 _WARN: Final[dict[str, tuple[str, str]]] = {
     "no-address": ("{name} 没有登记邮箱（人员表），草稿 {file} 中未填其地址，请手动补上",
                    "{name} has no e-mail address in the staff sheet; fill it in by hand in "
@@ -67,6 +76,33 @@ def _item_dicts(items: pd.DataFrame) -> list[dict[str, Any]]:
     return shown.to_dict("records")
 
 
+class _Items(Sequence[dict[str, Any]]):
+    """All the items of one mail for the templates, turned into dicts only when read.
+
+    The shipped templates print ``n_items`` and list ``shown``; a team's older copy that
+    still counts ``items | length`` gets the full total for free, and one that loops over
+    ``items`` still gets every item.
+    """
+
+    def __init__(self, composer: _Composer, index: pd.Index) -> None:
+        self._composer, self._index = composer, index
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(i, slice):
+            return self._composer.records(self._index[i])
+        return self._composer.records(self._index[[i]])[0]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self._composer.records(self._index))
+
+
 def _recipient(settings: Settings, name: str | None) -> Recipient | None:
     """A staff member by name (an address typed in place of a name works too)."""
     if not name:
@@ -81,16 +117,33 @@ class _Composer:
     """Renders the drafts of one run with shared context, language and template folder."""
 
     def __init__(self, result: ChaseResult, settings: Settings, now: dt.datetime,
-                 override: Path | None) -> None:
+                 override: Path | None, workbook: str) -> None:
         self.result, self.settings, self.now, self.override = result, settings, now, override
+        self.workbook = workbook
         self.lang = settings.lang
         self.words = _WORDS[self.lang]
         self.manager = _recipient(settings, settings.manager)
-        # Converted once: an item appears in its owner's, its unit's and the manager's mail.
-        self._records = dict(zip(result.items.index, _item_dicts(result.items), strict=True))
+        self.max_items = max(settings.chase_mail_max_items, 0)
+        # Converted when first listed, then kept: an item appears in its owner's, its
+        # unit's and the manager's mail, and only the listed few are ever needed.
+        self._records: dict[Any, dict[str, Any]] = {}
 
-    def records(self, items: pd.DataFrame) -> list[dict[str, Any]]:
-        return [self._records[i] for i in items.index]
+    def records(self, index: pd.Index) -> list[dict[str, Any]]:
+        """The items at these labels of ``result.items`` as template values, in that order."""
+        todo = [i for i in dict.fromkeys(index) if i not in self._records]
+        if todo:
+            self._records.update(zip(todo, _item_dicts(self.result.items.loc[todo]), strict=True))
+        return [self._records[i] for i in index]
+
+    def listing(self, items: pd.DataFrame) -> dict[str, Any]:
+        """What a mail says about its items: all of them, the first few listed, how many more.
+
+        ``items`` come most overdue first (the order of :attr:`ChaseResult.items`).
+        """
+        shown = items.index[:self.max_items]
+        return {"items": _Items(self, items.index), "shown": self.records(shown),
+                "n_items": len(items), "n_more": len(items) - len(shown),
+                "workbook": self.workbook}
 
     def warn(self, key: str, **params: Any) -> str:
         zh, en = _WARN[key]
@@ -151,7 +204,7 @@ class _Composer:
         return self.mail("owner", who, "chase_owner", {
             "owner": owner, "superior": superior_name if cc else None,
             "manager": self.manager.name if self.manager else None,
-            "items": self.records(items), **counts,
+            **self.listing(items), **counts,
         }, [r for r in to if r], cc, warnings)
 
     def unit(self, unit: str, items: pd.DataFrame) -> ChaseMail:
@@ -161,7 +214,7 @@ class _Composer:
         filename = self.filename("unit", unit)
         warnings = [] if staff else [self.warn("no-unit-staff", unit=unit, file=filename)]
         return self.mail("unit", unit, "chase_unit", {
-            "unit": unit, "staff": [p.name for p in staff], "items": self.records(items),
+            "unit": unit, "staff": [p.name for p in staff], **self.listing(items),
             **self.counts(items),
         }, to, [], warnings)
 
@@ -172,23 +225,30 @@ class _Composer:
         warnings = [] if self.manager else [self.warn("no-manager", file=filename)]
         return self.mail("manager", who, "chase_manager", {
             "manager": self.manager.name if self.manager else None,
-            "items": self.records(items), **self.counts(items),
+            **self.listing(items), **self.counts(items),
         }, [self.manager] if self.manager else [], [], warnings)
 
 
 def chase_drafts(result: ChaseResult, settings: Settings, *, now: dt.datetime,
-                 override: str | Path | None = None) -> list[ChaseMail]:
-    """All drafts of a chase run: owners (most urgent first), support units, the manager."""
-    composer = _Composer(result, settings, now, Path(override) if override else None)
+                 override: str | Path | None = None, workbook: str | None = None) -> list[ChaseMail]:
+    """All drafts of a chase run: owners (most urgent first), support units, the manager.
+
+    ``workbook`` is the file name of the chase list the mails refer to for the items they
+    do not list (default: the name :func:`~complaint_xl.chase.write_chase` gives it).
+    """
+    composer = _Composer(result, settings, now, Path(override) if override else None,
+                         workbook or list_filename(result.as_of))
     items = result.items
-    mails = []
     owners = items["owner"].fillna("")
-    for owner in result.by_owner()["owner"]:
-        mails.append(composer.owner(owner, items[owners.eq(owner or "").to_numpy()]))
+    by_owner = [(owner, items[owners.eq(owner or "").to_numpy()])
+                for owner in result.by_owner()["owner"]]
     asked = items[items["support_unit"].notna().to_numpy()]
-    for unit in result.by_unit()["support_unit"]:
-        mails.append(composer.unit(unit, asked[asked["support_unit"].eq(unit).to_numpy()]))
+    by_unit = [(unit, asked[asked["support_unit"].eq(unit).to_numpy()])
+               for unit in result.by_unit()["support_unit"]]
     level3 = items[(items["level"] >= 3).to_numpy()]
-    if len(level3):
-        mails.append(composer.escalation(level3))
-    return mails
+    # Every item some mail lists, made template values at once rather than mail by mail.
+    groups = [*(g for _, g in by_owner), *(g for _, g in by_unit), level3]
+    composer.records(pd.Index([i for g in groups for i in g.index[:composer.max_items]]))
+    return [*(composer.owner(owner, group) for owner, group in by_owner),
+            *(composer.unit(unit, group) for unit, group in by_unit),
+            *([composer.escalation(level3)] if len(level3) else [])]

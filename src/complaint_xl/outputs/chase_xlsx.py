@@ -2,7 +2,9 @@
 
 One Excel table with filters (overdue rows red, due soon amber, by conditional
 formatting so the colours follow the rows when the coordinator sorts or filters),
-then a summary per owner and per support unit for the sales meeting.
+then a summary per owner and per support unit for the sales meeting. The tables'
+rows are written by :mod:`complaint_xl.outputs.xlsx_rows` (tens of thousands of items on
+a big register; a call per cell took most of a chase run).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from complaint_xl.kpi.labels import COLUMNS, text
-from complaint_xl.outputs.xlsx import open_workbook, write_table
+from complaint_xl.outputs.xlsx import open_workbook
+from complaint_xl.outputs.xlsx_rows import fill_rows, table_later
 
 if TYPE_CHECKING:
     from complaint_xl.chase import ChaseResult
@@ -68,9 +71,10 @@ def _list_frame(result: ChaseResult, t: dict[str, str]) -> pd.DataFrame:
     over = items["status"].eq("overdue").to_numpy()
     frame = items.loc[:, list(_LIST_COLUMNS)].astype(object)
     frame["status"] = np.where(over, t["overdue"], t["due_soon"])
-    frame["level"] = np.where(over, items["level"].to_numpy(dtype=object), None)
-    frame["workdays_overdue"] = np.where(over, items["workdays_overdue"].to_numpy(dtype=object), None)
-    frame["workdays_left"] = np.where(over, None, items["workdays_left"].to_numpy(dtype=object))
+    # Figures stay numeric columns (NaN = blank), written without a look at each value.
+    frame["level"] = np.where(over, items["level"].to_numpy(dtype=float), np.nan)
+    frame["workdays_overdue"] = np.where(over, items["workdays_overdue"].to_numpy(dtype=float), np.nan)
+    frame["workdays_left"] = np.where(over, np.nan, items["workdays_left"].to_numpy(dtype=float))
     for flag in ("key_account", "deadline_derived"):
         frame[flag] = np.where(items[flag].to_numpy(dtype=bool), t["yes"], None)
     frame["raised_on"] = items["raised_on"]
@@ -99,11 +103,12 @@ def write_chase_xlsx(result: ChaseResult, path: str | Path, *, lang: str = "zh")
     ws.write_string(0, 0, t["title"].format(as_of=result.as_of.isoformat(), overdue=n_over,
                                             due_soon=n_soon), title_fmt)
     frame = _list_frame(result, t)
-    last_row, last_col = write_table(
+    last_row, last_col, items = table_later(
         wb, ws, frame, first_row=2, name="T_chase",
         widths={t["problem"]: 50, t["support_need"]: 30, t["progress"]: 24},
         formats={t["problem"]: wrap, t["support_need"]: wrap, t["progress"]: wrap},
     )
+    pending = [items]  # every table's rows, filled in once XlsxWriter has written the rest
     ws.freeze_panes(3, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)  # printed for the sales meeting: all columns on one page wide
@@ -120,7 +125,8 @@ def write_chase_xlsx(result: ChaseResult, path: str | Path, *, lang: str = "zh")
         (t["by_unit"], result.by_unit(), "support_unit", []),
     ):
         ws = wb.add_worksheet(sheet)
-        write_table(wb, ws, _summary_frame(summary, key, extra, t), name=f"T_{key}")
+        *_, rows = table_later(wb, ws, _summary_frame(summary, key, extra, t), name=f"T_{key}")
+        pending.append(rows)
         ws.freeze_panes(1, 0)
 
     ws = wb.add_worksheet(t["about"])
@@ -129,4 +135,4 @@ def write_chase_xlsx(result: ChaseResult, path: str | Path, *, lang: str = "zh")
     ws.write_string(0, 0, t["about_text"].format(as_of=result.as_of.isoformat(),
                                                  n=result.due_soon_days, l2=l2, l3=l3), wrap)
     wb.close()
-    return Path(path)
+    return fill_rows(path, pending)

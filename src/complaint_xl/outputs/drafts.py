@@ -121,11 +121,16 @@ class OutputFolder:
             writer(tmp)
         return self._record(name, target)
 
-    def forget_stale(self, suffix: str) -> list[Path]:
-        """Remove earlier runs' untouched files with this suffix that this run did not write."""
+    def forget_stale(self, suffix: str, prefixes: tuple[str, ...] = ("",)) -> list[Path]:
+        """Remove earlier runs' untouched files of one kind that this run did not write.
+
+        ``prefixes`` narrows the kind, so a chase run sharing a folder with the weekly
+        report never removes the report's draft.
+        """
         removed = []
         for name in list(self._manifest):
-            if name.casefold() in self._written or not name.endswith(suffix):
+            if (name.casefold() in self._written or not name.endswith(suffix)
+                    or not name.startswith(prefixes)):
                 continue
             target = self.path / name
             if self._ours(name):

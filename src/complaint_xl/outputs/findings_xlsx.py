@@ -22,7 +22,7 @@ from complaint_xl.checks.report import Report
 from complaint_xl.errors import OutputError
 from complaint_xl.kpi.labels import COLUMNS, text
 from complaint_xl.outputs.files import atomic_path
-from complaint_xl.outputs.xlsx import open_workbook, write_table
+from complaint_xl.outputs.xlsx import open_workbook, write_table, write_text
 
 __all__ = ["MAX_LINKS", "SHEETS", "write_findings_xlsx"]
 
@@ -139,7 +139,7 @@ def _by_code_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
     h = _heads(lang)
     ws = wb.add_worksheet(text(SHEETS, "by_code", lang))
     bold = wb.add_format({"bold": True, "font_size": 12})
-    ws.write_string(0, 0, report.register, bold)
+    write_text(ws, 0, 0, report.register, bold)
     ws.write_string(1, 0, ("检查日期：" if lang == "zh" else "as of: ") + report.as_of.isoformat())
     ws.write_string(2, 0, summary_line(report, lang))
     grouped = table.groupby("code", sort=False).agg(

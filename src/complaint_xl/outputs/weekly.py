@@ -1,23 +1,29 @@
 """Every output of the weekly report in one call: workbook, page and e-mail draft.
 
 The command line and the 周报 button both call :func:`write_weekly`, so they write
-the same files with the same names.
+the same files with the same names. A rerun into the same folder goes through
+:class:`~complaint_xl.outputs.drafts.OutputFolder`, as the chase does: files it wrote
+and nobody touched are replaced; a draft (or page, or workbook) the user edited is
+kept, and the new one is written beside it as ``name (2).ext`` with a warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from complaint_xl.errors import OutputError
 from complaint_xl.kpi import Week, WeeklyReport, weekly
 from complaint_xl.loading import Loaded
 from complaint_xl.outputs.charts import report_charts
-from complaint_xl.outputs.email import is_address
-from complaint_xl.outputs.files import ensure_folder, safe_filename
-from complaint_xl.outputs.weekly_html import summary_text, write_weekly_html
-from complaint_xl.outputs.weekly_mail import write_weekly_eml
+from complaint_xl.outputs.drafts import OutputFolder
+from complaint_xl.outputs.email import is_address, render_draft
+from complaint_xl.outputs.files import safe_filename
+from complaint_xl.outputs.weekly_html import render_page, summary_text
+from complaint_xl.outputs.weekly_mail import weekly_draft
 from complaint_xl.outputs.weekly_xlsx import write_weekly_xlsx
 from complaint_xl.settings import Settings
 
@@ -45,20 +51,42 @@ def weekly_stem(report: WeeklyReport) -> str:
 
 def write_weekly(report: WeeklyReport, folder: str | Path, settings: Settings,
                  lang: str | None = None) -> WeeklyFiles:
-    """Write weekly-YYYY-Www.xlsx, .html and .eml into ``folder`` and return their paths."""
+    """Write weekly-YYYY-Www.xlsx, .html and .eml into ``folder`` and return their paths.
+
+    The paths are those written: ``weekly-… (2).eml`` when the user had edited the
+    earlier draft (said in a warning, as is a draft without recipients).
+    """
     lang = lang or report.lang
-    out = ensure_folder(folder)
     stem = weekly_stem(report)
+    names = [f"{stem}.xlsx", f"{stem}.html", f"{stem}.eml"]
+    for name in names:
+        # Unlike the chase, the report refuses rather than writing beside a file open in
+        # Excel: the draft attaches the workbook, and the set belongs together.
+        if (Path(folder) / f"~${name}").exists():
+            raise OutputError("out-not-writable", path=str(Path(folder) / name), detail="open in Excel")
+    out = OutputFolder(folder, lang=lang)
     charts = report_charts(report, lang)
-    xlsx = write_weekly_xlsx(report, out / f"{stem}.xlsx", lang)
-    html = write_weekly_html(report, out / f"{stem}.html", charts, lang,
-                             override=settings.templates_folder)
-    eml = write_weekly_eml(report, settings, out / f"{stem}.eml", charts, xlsx, lang)
+    # Rendered before anything is written, so a broken page template leaves no files.
+    page = render_page(report, charts, lang, settings.templates_folder).encode("utf-8")
+    written: list[Path] = []
+    try:
+        written.append(out.write_with(names[0], lambda tmp: write_weekly_xlsx(report, tmp, lang)))
+        written.append(out.write_bytes(names[1], page))
+        draft = weekly_draft(report, settings, charts, written[0], lang)
+        written.append(out.write_bytes(names[2], render_draft(draft)))
+    except BaseException:
+        if written:  # what was written stays replaceable by the next run
+            with contextlib.suppress(OutputError):
+                out.save()
+        raise
+    out.save()
+    messages = list(out.warnings)
     if not any(is_address(a) for a in settings.report_recipients):
-        warnings.warn("设置中没有“周报收件人”的邮箱，邮件草稿没有收件人" if lang == "zh" else
-                      "no report recipients (周报收件人) in the settings: the draft has no To",
-                      stacklevel=2)
-    return WeeklyFiles(xlsx, html, eml)
+        messages.append("设置中没有“周报收件人”的邮箱，邮件草稿没有收件人" if lang == "zh" else
+                        "no report recipients (周报收件人) in the settings: the draft has no To")
+    for message in messages:
+        warnings.warn(message, stacklevel=2)
+    return WeeklyFiles(*written)
 
 
 def run_report(loaded: Loaded, *, week: Week | None = None,

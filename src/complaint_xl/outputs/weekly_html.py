@@ -17,10 +17,9 @@ from typing import Any, Final
 
 from complaint_xl.kpi import WeeklyReport
 from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, text
-from complaint_xl.outputs.files import write_bytes
 from complaint_xl.outputs.templating import render
 
-__all__ = ["NULL", "format_figure", "render_page", "summary_text", "view", "write_weekly_html"]
+__all__ = ["NULL", "format_figure", "render_page", "summary_text", "view"]
 
 NULL: Final[str] = "—"
 """How a null figure is shown; its reason is always shown with it."""
@@ -137,12 +136,6 @@ def render_page(report: WeeklyReport, charts: Mapping[str, bytes], lang: str | N
     lang = lang or report.lang
     context = view(report, lang, {k: _data_uri(v) for k, v in charts.items()})
     return render("weekly.html", context, lang=lang, override=override)
-
-
-def write_weekly_html(report: WeeklyReport, path: str | Path, charts: Mapping[str, bytes],
-                      lang: str | None = None, override: str | Path | None = None) -> Path:
-    """Write the page (atomically) and return its path."""
-    return write_bytes(path, render_page(report, charts, lang, override).encode("utf-8"))
 
 
 def summary_text(report: WeeklyReport, lang: str | None = None,

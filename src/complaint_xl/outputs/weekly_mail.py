@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Final
 
 from complaint_xl.kpi import WeeklyReport
-from complaint_xl.outputs.email import Draft, Recipient, render_draft
-from complaint_xl.outputs.files import write_bytes
+from complaint_xl.outputs.email import Draft, Recipient
 from complaint_xl.outputs.templating import render
 from complaint_xl.outputs.weekly_html import summary_text, view
 from complaint_xl.settings import Settings
 
-__all__ = ["MAIL_CHARTS", "weekly_draft", "write_weekly_eml"]
+__all__ = ["MAIL_CHARTS", "weekly_draft"]
 
 MAIL_CHARTS: Final[tuple[str, ...]] = ("trend", "by_type", "by_support_unit")
 """Charts shown inline in the mail (the aging chart stays in the page and workbook)."""
@@ -50,9 +49,3 @@ def weekly_draft(report: WeeklyReport, settings: Settings, charts: Mapping[str, 
         attachments=[attachment] if attachment else [],
     )
 
-
-def write_weekly_eml(report: WeeklyReport, settings: Settings, path: str | Path,
-                     charts: Mapping[str, bytes], attachment: Path | None = None,
-                     lang: str | None = None) -> Path:
-    """Write the draft (atomically) and return its path."""
-    return write_bytes(path, render_draft(weekly_draft(report, settings, charts, attachment, lang)))

@@ -5,7 +5,9 @@ points, aging, effect, the most overdue items, native charts); one breakdown she
 per dimension and the trend, as Excel tables with filters; the repeats; and a
 detail sheet with every complaint and its computed fields, so a manager can filter
 or pivot and check any figure. (Excel tables need XlsxWriter's normal mode: its
-constant-memory mode refuses add_table.)
+constant-memory mode refuses add_table. A detail sheet above
+:data:`DETAIL_STREAM_ROWS` rows is written in constant-memory mode instead, with an
+autofilter, so a million-row register does not hold every cell in memory.)
 """
 
 from __future__ import annotations
@@ -22,11 +24,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from complaint_xl.kpi import WeeklyReport
 from complaint_xl.kpi.labels import AGING_BUCKETS, COLUMNS, DIMENSIONS, FIGURES, text
-from complaint_xl.outputs.files import atomic_path
-from complaint_xl.outputs.xlsx import open_workbook, write_cell, write_table
+from complaint_xl.outputs.xlsx import open_workbook, write_cell, write_table, write_text
 from complaint_xl.register.schema import FIELDS
 
-__all__ = ["HEADLINE", "sheet_names", "write_weekly_xlsx"]
+__all__ = ["DETAIL_STREAM_ROWS", "HEADLINE", "detail_frame", "sheet_names", "write_weekly_xlsx"]
 
 HEADLINE: Final[tuple[str, ...]] = (
     "new", "closed", "closed_on_time", "on_time_rate", "median_resolution_workdays",
@@ -35,6 +36,16 @@ HEADLINE: Final[tuple[str, ...]] = (
 """The headline figures in the order a meeting reads them: the week, then as of today."""
 WEEK_FIGURES: Final[int] = 6
 """The first six headline figures are about the report week, the rest as of today."""
+DETAIL_STREAM_ROWS: Final[int] = 20_000
+"""Above this many complaints the detail sheet is written in constant-memory mode.
+
+XlsxWriter keeps every cell of a normal sheet until it closes the workbook (~5 KB a
+detail row: 8.5 GB at a million rows); in constant-memory mode each finished row goes
+to a temporary file. That mode cannot make an Excel table, so only the detail sheet
+switches, and only where memory matters: below this the detail sheet stays a table like
+the other sheets (banding, a pivot that grows with it) at a cost of ~100 MB at most,
+and every other sheet, a few hundred rows at most, stays a table at any size.
+"""
 
 _SHEETS: Final[dict[str, tuple[str, str]]] = {
     "summary": ("摘要", "Summary"),
@@ -116,9 +127,8 @@ def _merged(ws: Worksheet, row: int, first: int, last: int, value: str, fmt: Any
     lines = max(1, math.ceil(_width(value) / (col_width * (last - first + 1))))
     ws.set_row(row, max(min_height, 15.5 * lines + 2))
     if last > first:
-        ws.merge_range(row, first, row, last, value, fmt)
-    else:
-        ws.write_string(row, first, value, fmt)
+        ws.merge_range(row, first, row, last, "", fmt)
+    write_text(ws, row, first, value, fmt)
 
 
 def _subtitle(report: WeeklyReport, lang: str) -> str:
@@ -259,7 +269,8 @@ def _write_most_overdue(ws: Worksheet, r: int, report: WeeklyReport, lang: str, 
                 ws.write_datetime(r, c, pd.Timestamp(v).to_pydatetime(), f.date)
             else:
                 write_cell(ws, r, c, v, f.num if key in ("row", "seq", "workdays_overdue") else f.cell)
-        ws.merge_range(r, len(cols), r, last, item["customer"] or "", f.cell)
+        ws.merge_range(r, len(cols), r, last, "", f.cell)
+        write_text(ws, r, len(cols), item["customer"] or "", f.cell)
     return r + 1
 
 
@@ -443,10 +454,38 @@ def detail_frame(report: WeeklyReport, lang: str) -> pd.DataFrame:
     cols["aging_bucket"] = facts["aging_bucket"]
     cols["repeat"] = flag(facts["repeat"])
     cols["problem"] = frame["problem"]
-    out = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in cols.items()})
+    out = pd.DataFrame({k: _plain(v) for k, v in cols.items()})
     i = 0 if lang == "zh" else 1
     heads = {k: (_DETAIL[k][i] if k in _DETAIL else _FIELD_LABELS[k][i]) for k in out.columns}
     return out.rename(columns=heads)
+
+
+def _plain(values: pd.Series | np.ndarray) -> pd.Series | np.ndarray:
+    """A column without its index; text stays object dtype with None for empty.
+
+    pandas 3 would infer its str dtype from an object array and turn None into NaN,
+    and a column mixing str and NaN is written cell by cell, testing each value's type.
+    """
+    arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    return pd.Series(arr, dtype=object, copy=False) if arr.dtype == object else arr
+
+
+def _add_detail_sheet(wb: Workbook, name: str, rows: int) -> Worksheet:
+    """The detail sheet, in constant-memory mode above DETAIL_STREAM_ROWS rows.
+
+    XlsxWriter takes the mode per sheet from the workbook's flag when the sheet is
+    added (``Worksheet.constant_memory``), so raising the flag for this one sheet
+    leaves the others able to hold tables; :func:`write_table` then writes rows in
+    order and an autofilter instead of a table. (That flag is XlsxWriter's internals:
+    tests/test_report_big.py fails if a release stops honouring it.)
+    """
+    if rows <= DETAIL_STREAM_ROWS:
+        return wb.add_worksheet(name)
+    wb.constant_memory = True
+    try:
+        return wb.add_worksheet(name)
+    finally:
+        wb.constant_memory = False
 
 
 def _write_detail(wb: Workbook, ws: Worksheet, report: WeeklyReport, lang: str, f: _Formats) -> None:
@@ -464,20 +503,23 @@ def _write_detail(wb: Workbook, ws: Worksheet, report: WeeklyReport, lang: str, 
 # -- the workbook ----------------------------------------------------------------------
 
 def write_weekly_xlsx(report: WeeklyReport, path: str | Path, lang: str | None = None) -> Path:
-    """Write the weekly workbook to ``path`` (atomically) and return the path."""
+    """Write the weekly workbook to ``path`` and return it.
+
+    Call it with a temporary path that is then renamed, as ``write_weekly`` does
+    through its output folder.
+    """
     lang = lang or report.lang
     names = sheet_names(report, lang)
-    target = Path(path)
-    with atomic_path(target) as tmp:
-        wb = open_workbook(tmp)
-        f = _Formats(wb)
-        sheets = {key: wb.add_worksheet(name) for key, name in names.items()}
-        _write_summary(wb, sheets["summary"], report, lang, f, names)
-        _write_trend(wb, sheets["trend"], report, lang, f)
-        for dim in report.by:
-            _write_by(wb, sheets[f"by_{dim}"], report, dim, lang, f)
-        _write_repeats(wb, sheets["repeats"], report, lang, f)
-        _write_detail(wb, sheets["detail"], report, lang, f)
-        sheets["summary"].activate()
-        wb.close()
-    return target
+    wb = open_workbook(path)
+    f = _Formats(wb)
+    sheets = {key: (_add_detail_sheet(wb, name, len(report.frame)) if key == "detail" else
+                    wb.add_worksheet(name)) for key, name in names.items()}
+    _write_summary(wb, sheets["summary"], report, lang, f, names)
+    _write_trend(wb, sheets["trend"], report, lang, f)
+    for dim in report.by:
+        _write_by(wb, sheets[f"by_{dim}"], report, dim, lang, f)
+    _write_repeats(wb, sheets["repeats"], report, lang, f)
+    _write_detail(wb, sheets["detail"], report, lang, f)
+    sheets["summary"].activate()
+    wb.close()
+    return Path(path)

@@ -9,6 +9,7 @@ styling cell by cell.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["SAFE_OPTIONS", "open_workbook", "table_name", "write_cell", "write_table"]
+__all__ = ["SAFE_OPTIONS", "open_workbook", "table_name", "write_cell", "write_table", "write_text"]
 
 SAFE_OPTIONS: dict[str, Any] = {
     "strings_to_formulas": False,
@@ -42,6 +43,21 @@ def open_workbook(path: str | Path, *, constant_memory: bool = False) -> Workboo
     return wb
 
 
+def write_text(ws: Worksheet, row: int, col: int, text: str, fmt: Any = None) -> None:
+    """Write a string that stays exactly this text.
+
+    XlsxWriter copies a string shaped ``<r>…</r>`` into the file as raw XML (that is how it
+    stores rich text), so a cell typed that way could corrupt or inject into the workbook.
+    Written as a three-part rich string instead, XlsxWriter escapes it and Excel shows the
+    same text.
+    """
+    if text.startswith("<r>") and text.endswith("</r>"):
+        parts = (text[:1], text[1:2], text[2:])
+        ws.write_rich_string(row, col, *parts, *([fmt] if fmt is not None else []))
+    else:
+        ws.write_string(row, col, text, fmt)
+
+
 def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None,
                date_format: Any = None) -> None:
     """Write one value with the right XlsxWriter call; strings always as strings."""
@@ -54,7 +70,7 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None,
     elif isinstance(value, int | float | np.integer | np.floating):
         ws.write_number(row, col, float(value), fmt)
     else:
-        ws.write_string(row, col, str(value), fmt)
+        write_text(ws, row, col, str(value), fmt)
 
 
 def table_name(text: str) -> str:
@@ -113,7 +129,7 @@ def write_table(
     formats = formats or {}
     prepared = [_column_cells(frame.iloc[:, j]) for j in range(len(columns))]
     writers = {"n": ws.write_number, "d": ws.write_number, "b": ws.write_boolean,
-               "s": ws.write_string}
+               "s": functools.partial(write_text, ws)}
     plan = [
         (first_col + j, values, writers.get(how), date_fmt if how == "d" else formats.get(col))
         for j, (col, (values, how)) in enumerate(zip(columns, prepared, strict=True))
