@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-from tests.conftest import AS_OF, STANDARD_HEADER
+from tests.conftest import AS_OF, STANDARD_HEADER, write_value
 
 import complaint_xl
 from complaint_xl.checks import Report
@@ -64,19 +64,6 @@ def closed(**changes: Any) -> dict[str, Any]:
                    "summary": "已更换 120 张，客户确认", "progress": "已处理完毕", **changes})
 
 
-def _write(ws: Any, r: int, c: int, v: Any, date_fmt: Any) -> None:
-    if isinstance(v, ExcelError):
-        ws.write_formula(r, c, v.formula, None, v.text)
-    elif isinstance(v, dt.date):
-        ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date_fmt)
-    elif isinstance(v, bool):
-        ws.write_boolean(r, c, v)
-    elif isinstance(v, int | float):
-        ws.write_number(r, c, v)
-    elif v is not None:
-        ws.write_string(r, c, str(v))
-
-
 def write_register(path: Path, rows: Sequence[dict[str, Any]], *, drop: Sequence[str] = (),
                    extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None,
                    sheet: str = "登记表") -> Path:
@@ -90,12 +77,12 @@ def write_register(path: Path, rows: Sequence[dict[str, Any]], *, drop: Sequence
     for r, values in enumerate(rows, start=1):
         values = {"seq": r, **values}
         for j, i in enumerate(keep):
-            _write(ws, r, j, values.get(FIELD_ORDER[i]), date_fmt)
+            write_value(ws, r, j, values.get(FIELD_ORDER[i]), date_fmt)
     for name, extra in (extra_sheets or {}).items():
         other = wb.add_worksheet(name)
         for r, values in enumerate(extra):
             for c, v in enumerate(values):
-                _write(other, r, c, v, date_fmt)
+                write_value(other, r, c, v, date_fmt)
     wb.close()
     return path
 

@@ -26,6 +26,29 @@ STANDARD_HEADER = [
 XlsxMaker = Callable[..., Path]
 
 
+def write_value(ws: Any, r: int, c: int, v: Any, date_fmt: Any, *, formulas: bool = False) -> None:
+    """One test cell as Excel would hold it: dates as date cells, numbers as numbers.
+
+    An object with ``formula`` and ``text`` (an Excel error such as #N/A) becomes that
+    formula with the error as its cached result; with ``formulas``, text starting with
+    "=" becomes a formula (for LibreOffice to calculate); any other text stays text.
+    """
+    if hasattr(v, "formula") and hasattr(v, "text"):
+        ws.write_formula(r, c, v.formula, None, v.text)
+    elif formulas and isinstance(v, str) and v.startswith("="):
+        ws.write_formula(r, c, v)
+    elif isinstance(v, dt.datetime):
+        ws.write_datetime(r, c, v, date_fmt)
+    elif isinstance(v, dt.date):
+        ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date_fmt)
+    elif isinstance(v, bool):
+        ws.write_boolean(r, c, v)
+    elif isinstance(v, int | float):
+        ws.write_number(r, c, v)
+    elif v is not None:
+        ws.write_string(r, c, str(v))
+
+
 def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
     """A workbook with the given sheets (rows of values); dates become real date cells."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
@@ -34,14 +57,7 @@ def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
         ws = wb.add_worksheet(name)
         for r, row in enumerate(rows):
             for c, v in enumerate(row):
-                if isinstance(v, dt.date):
-                    ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date_fmt)
-                elif isinstance(v, bool):
-                    ws.write_boolean(r, c, v)
-                elif isinstance(v, int | float):
-                    ws.write_number(r, c, v)
-                elif v is not None:
-                    ws.write_string(r, c, str(v))
+                write_value(ws, r, c, v, date_fmt)
     wb.close()
     return path
 

@@ -27,6 +27,8 @@ if "remote" not in [e.name for e in xw.engines]:
 
     xw.engines.add(xw.Engine(impl=_xlremote.engine))
 
+from tests.conftest import write_value
+
 
 def _json_value(value: Any) -> Any:
     """A cell value as the JavaScript clients send it."""
@@ -124,16 +126,7 @@ def after_actions(book: xw.Book, before: Mapping[str, Sequence[Sequence[Any]]], 
         ws = wb.add_worksheet(name)
         for r, row in enumerate(grids[name]):
             for c, v in enumerate(row):
-                if isinstance(v, str) and v.startswith("="):
-                    ws.write_formula(r, c, v)
-                elif isinstance(v, dt.datetime | dt.date):
-                    ws.write_datetime(r, c, v, date_fmt)
-                elif isinstance(v, bool):
-                    ws.write_boolean(r, c, v)
-                elif isinstance(v, int | float):
-                    ws.write_number(r, c, v)
-                elif v is not None:
-                    ws.write_string(r, c, str(v))
+                write_value(ws, r, c, v, date_fmt, formulas=True)
     wb.close()
     out = folder / "calculated"
     with tempfile.TemporaryDirectory(prefix="lo-xl-") as profile:
