@@ -21,7 +21,16 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["SAFE_OPTIONS", "open_workbook", "table_name", "write_cell", "write_table", "write_text"]
+__all__ = [
+    "SAFE_OPTIONS",
+    "add_table",
+    "open_workbook",
+    "set_widths",
+    "table_name",
+    "write_cell",
+    "write_table",
+    "write_text",
+]
 
 SAFE_OPTIONS: dict[str, Any] = {
     "strings_to_formulas": False,
@@ -151,22 +160,35 @@ def write_table(
             else:
                 write(r, c, v, fmt)
     if as_table:
-        ws.add_table(first_row, first_col, last_row, last_col, {
-            "name": name or table_name(ws.get_name()),
-            "style": style,
-            "columns": [{"header": c, "header_format": None} for c in columns],
-            "autofilter": True,
-        })
+        add_table(ws, first_row, first_col, last_row, columns, name=name, style=style)
     else:
         ws.autofilter(first_row, first_col, last_row, last_col)
-    for j, col in enumerate(columns):
+    set_widths(ws, frame, first_col, widths)
+    return last_row, last_col
+
+
+def add_table(ws: Worksheet, first_row: int, first_col: int, last_row: int,
+              columns: Sequence[str], *, name: str | None = None,
+              style: str = "Table Style Medium 2") -> None:
+    """An Excel table with filters over a header row and its body."""
+    ws.add_table(first_row, first_col, last_row, first_col + len(columns) - 1, {
+        "name": name or table_name(ws.get_name()),
+        "style": style,
+        "columns": [{"header": c, "header_format": None} for c in columns],
+        "autofilter": True,
+    })
+
+
+def set_widths(ws: Worksheet, frame: pd.DataFrame, first_col: int,
+               widths: Mapping[str, float] | None = None) -> None:
+    """Column widths: as given, else fitted to the header and the first 200 values."""
+    for j, col in enumerate(str(c) for c in frame.columns):
         width = (widths or {}).get(col)
         if width is None:
             sample = [str(x) for x in frame.iloc[:200, j].tolist() if x is not None]
             longest = max([_display_width(col), *(_display_width(s) for s in sample)])
             width = min(max(longest + 2, 8), 60)
         ws.set_column(first_col + j, first_col + j, width)
-    return last_row, last_col
 
 
 def _display_width(text: str) -> int:

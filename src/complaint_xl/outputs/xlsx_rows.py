@@ -33,7 +33,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_c
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from complaint_xl.outputs.xlsx import _display_width, table_name
+from complaint_xl.outputs.xlsx import add_table, set_widths
 
 __all__ = ["PendingRows", "fill_rows", "table_later"]
 
@@ -86,25 +86,14 @@ def table_later(
     columns = [str(c) for c in frame.columns]
     last_row = first_row + max(len(frame), 1)
     last_col = first_col + len(columns) - 1
-    ws.add_table(first_row, first_col, last_row, last_col, {
-        "name": name or table_name(ws.get_name()),
-        "style": style,
-        "columns": [{"header": c, "header_format": None} for c in columns],
-        "autofilter": True,
-    })
+    add_table(ws, first_row, first_col, last_row, columns, name=name, style=style)
     formats = formats or {}
     chosen = [date_fmt if frame.iloc[:, j].dtype.kind == "M" else formats.get(col)
               for j, col in enumerate(columns)]
     # XlsxWriter numbers a format when a cell first uses it, and these cells are not its
     # own: number them now (its own per-cell call), so that they are in the styles part.
     styles = [None if f is None else f._get_xf_index() for f in chosen]
-    for j, col in enumerate(columns):
-        width = (widths or {}).get(col)
-        if width is None:
-            sample = [str(x) for x in frame.iloc[:200, j].tolist() if x is not None]
-            longest = max([_display_width(col), *(_display_width(s) for s in sample)])
-            width = min(max(longest + 2, 8), 60)
-        ws.set_column(first_col + j, first_col + j, width)
+    set_widths(ws, frame, first_col, widths)
     number = sum(not isinstance(w, Chartsheet) for w in wb.worksheets()[:ws.index + 1])
     return last_row, last_col, PendingRows(ws, f"xl/worksheets/sheet{number}.xml", frame,
                                            first_row, first_col, styles, date_fmt._get_xf_index())

@@ -165,8 +165,7 @@ def _split_customer(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return map_unique(values, lambda v: split(v)[0]), map_unique(values, lambda v: split(v)[1])
 
 
-def _sheet_frame(name: str, grid: Grid, match: HeaderMatch, settings: Settings,
-                 as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _sheet_frame(name: str, grid: Grid, match: HeaderMatch) -> tuple[pd.DataFrame, pd.DataFrame]:
     start = match.row + 1
     cols = grid.columns(start, [*match.fields.values(), *match.extras.values()])
     n = max(grid.height - start, 0)
@@ -277,7 +276,7 @@ def read_register(book: Book, settings: Settings, calendar: Calendar, *, as_of: 
     frames, extra_frames, layouts = [], [], []
     with gc_paused():  # a frame of every cell: no cycles to collect while it is built
         for name, match in chosen.items():
-            frame, extras = _sheet_frame(name, grids[name], match, settings, as_of)
+            frame, extras = _sheet_frame(name, grids[name], match)
             frames.append(frame)
             extra_frames.append(extras)
             layouts.append(SheetLayout(
