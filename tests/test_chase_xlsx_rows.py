@@ -7,7 +7,6 @@ import datetime as dt
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,13 +15,13 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from python_calamine import CalamineWorkbook
 
 from chase_helpers import load_register, row, write_register
 from complaint_xl.chase import ChaseWarning, chase, write_chase
 from complaint_xl.outputs import xlsx_rows
-from complaint_xl.outputs.xlsx import open_workbook, write_table
+from complaint_xl.outputs.xlsx import open_workbook
 from complaint_xl.outputs.xlsx_rows import fill_rows, table_later
+from xlsx_helpers import cells, write_both
 
 TEXTS = [
     "plain", "=cmd|'/C calc'!A0", "-5%", "@SUM(A1)", "+1", "a & b < c > d \"q\"", " leading",
@@ -48,55 +47,6 @@ def frame_of_everything() -> pd.DataFrame:
     })
 
 
-def write_both(tmp_path: Path, frame: pd.DataFrame, *, first_row: int = 2,
-               below: str | None = None) -> tuple[Path, Path]:
-    """The same table by write_table (every cell through XlsxWriter) and by table_later."""
-    paths = []
-    for how in ("cells", "rows"):
-        path = tmp_path / f"{how}.xlsx"
-        wb = open_workbook(path)
-        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        ws = wb.add_worksheet("列表")
-        ws.write_string(0, 0, "title")
-        kw: dict[str, Any] = {"first_row": first_row, "name": "T_x", "widths": {"文本": 40},
-                              "formats": {"文本": wrap}}
-        if how == "cells":
-            last_row, _ = write_table(wb, ws, frame, **kw)
-        else:
-            last_row, _, pending = table_later(wb, ws, frame, **kw)
-        if below is not None:
-            ws.write_string(last_row + 2, 1, below)
-        other = wb.add_worksheet("其他")
-        write_table(wb, other, frame.iloc[:2, :2])
-        wb.close()
-        if how == "rows":
-            fill_rows(path, [pending])
-        paths.append(path)
-    return paths[0], paths[1]
-
-
-def cells(path: Path) -> dict[str, Any]:
-    """Everything a user sees of a workbook, cell by cell, plus tables, widths and dimensions.
-
-    Values as calamine reads them: like Excel and LibreOffice it undoes the _xHHHH_
-    escapes of every string, where openpyxl undoes them in shared strings only.
-    """
-    wb = openpyxl.load_workbook(path)
-    book = CalamineWorkbook.from_path(str(path))
-    seen: dict[str, Any] = {}
-    for ws in wb.worksheets:
-        values = book.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
-        seen[ws.title] = {
-            "dimensions": ws.dimensions,
-            "tables": {name: ref for name, ref in ws.tables.items()},
-            "widths": {k: d.width for k, d in ws.column_dimensions.items()},
-            "values": values,
-            "cells": [[(c.data_type, c.number_format, c.alignment.wrap_text,
-                        c.alignment.vertical, c.font.name) for c in row] for row in ws.iter_rows()],
-        }
-    return seen
-
-
 def test_every_kind_of_value_reads_back_as_write_table_wrote_it(tmp_path):
     frame = frame_of_everything()
     by_cells, by_rows = write_both(tmp_path, frame)
@@ -116,6 +66,13 @@ def test_text_xlsxwriter_would_take_for_rich_text_stays_the_text_typed(tmp_path)
     _, by_rows = write_both(tmp_path, pd.DataFrame({"t": typed}))
     ws = openpyxl.load_workbook(by_rows)["列表"]
     assert [c.value for c in ws["A"][3:]] == typed
+
+
+@pytest.mark.parametrize("text", ["x ]]> y", "a & b", "a < b", "_x0041_", "ctrl\x01", "行\n 缩进"])
+def test_a_column_with_one_text_to_escape_reads_back(tmp_path, text):
+    # Each column is searched in one go for text to escape: each kind alone must be found.
+    by_cells, by_rows = write_both(tmp_path, pd.DataFrame({"t": ["plain", text, None]}))
+    assert cells(by_rows) == cells(by_cells)
 
 
 def test_the_chase_list_keeps_names_that_look_like_rich_text(tmp_path):

@@ -264,3 +264,31 @@ def test_without_a_cjk_font_charts_still_draw_and_say_why(built, monkeypatch):
         assert pngs["trend"].startswith(b"\x89PNG")
     finally:
         charts.cjk_font.cache_clear()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_workbook_above_the_attachment_limit_is_named_not_attached(tmp_path, lang):
+    loaded = _load(tmp_path, list(ROWS), lang=lang)
+    report = weekly(loaded.register, loaded.settings, loaded.calendar, loaded.as_of)
+    # 0 MB: never attach (the demo workbook is ~30 KB, below any positive limit)
+    settings = loaded.settings.with_overrides(mail_attachment_max_mb=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        files = write_weekly(report, tmp_path / "out", settings)
+    msg = email.message_from_bytes(files.eml.read_bytes(), policy=email.policy.strict)
+    assert list(msg.iter_attachments()) == []
+    html = msg.get_body(("html",)).get_content()
+    assert files.xlsx.name in html and str(files.xlsx.parent) in html
+    assert ("超过附件上限 0 MB" if lang == "zh" else "above the attachment limit of 0 MB") in html
+    assert any(files.xlsx.name in str(w.message) and "MB" in str(w.message) for w in caught)
+    # the default limit (10 MB) attaches the same workbook
+    again = write_weekly(report, tmp_path / "again", loaded.settings)
+    parsed = email.message_from_bytes(again.eml.read_bytes(), policy=email.policy.strict)
+    assert [p.get_filename() for p in parsed.iter_attachments()] == [again.xlsx.name]
+
+
+def test_the_attachment_limit_is_read_from_the_settings_sheet(tmp_path):
+    sheets = sample_settings_sheets()
+    sheets["设置"] = [*sheets["设置"], ["附件上限(MB)", 3]]
+    path = write_xlsx(tmp_path / "r.xlsx", {"登记表": [STANDARD_HEADER, *ROWS], **sheets})
+    assert load(path, as_of=AS_OF).settings.mail_attachment_max_mb == 3

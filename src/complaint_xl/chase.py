@@ -35,6 +35,7 @@ __all__ = [
     "chase",
     "default_folder",
     "list_filename",
+    "prepare_outputs",
     "run_chase",
     "summary_lines",
     "unit_names",
@@ -73,6 +74,8 @@ class ChaseResult:
     due_soon_days: int = 2
     escalate_after: tuple[int, int] = (3, 10)
     """The settings' thresholds for levels 2 and 3 (working days overdue), for the reports."""
+    _summaries: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False,
+                                                compare=False)  # not carried over by replace()
 
     @property
     def overdue(self) -> pd.DataFrame:
@@ -84,11 +87,16 @@ class ChaseResult:
 
     def by_owner(self) -> pd.DataFrame:
         """Counts per owner (missing owner as None), most urgent owner first."""
-        return _summary(self.items, "owner", ["superior"])
+        if "owner" not in self._summaries:  # the chase list and the mails both ask
+            self._summaries["owner"] = _summary(self.items, "owner", ["superior"])
+        return self._summaries["owner"].copy()
 
     def by_unit(self) -> pd.DataFrame:
         """Counts per support unit, over the items that ask a unit for help."""
-        return _summary(self.items[self.items["support_unit"].notna().to_numpy()], "support_unit", [])
+        if "unit" not in self._summaries:
+            asked = self.items[self.items["support_unit"].notna().to_numpy()]
+            self._summaries["unit"] = _summary(asked, "support_unit", [])
+        return self._summaries["unit"].copy()
 
     def to_json(self, outputs: ChaseOutputs | None = None) -> dict[str, Any]:
         """The ``--json`` document (contract in design.md), with the written files if any."""
@@ -259,7 +267,7 @@ def default_folder(as_of: dt.date, settings: Settings) -> Path:
     workbook), else in the current directory.
     """
     name = ("催办-" if settings.lang == "zh" else "chase-") + as_of.isoformat()
-    base = _settings_path(settings.drafts_folder, settings)
+    base = settings.folder(settings.drafts_folder)
     return (base or Path.cwd()) / name
 
 
@@ -268,14 +276,12 @@ def list_filename(as_of: dt.date) -> str:
     return f"chase-{as_of.isoformat()}.xlsx"
 
 
-def _settings_path(text: str | None, settings: Settings) -> Path | None:
-    """A folder named in the settings, relative to the workbook that named it."""
-    if not text:
-        return None
-    p = Path(text).expanduser()
-    if not p.is_absolute() and settings.source:
-        p = Path(settings.source).absolute().parent / p
-    return p
+def prepare_outputs(settings: Settings) -> None:
+    """Import the writers and compile the mail templates: run while the register is parsed."""
+    from complaint_xl.outputs import chase_mail, chase_xlsx, drafts, email  # noqa: F401
+    from complaint_xl.outputs.templating import preload
+
+    preload("chase", lang=settings.lang, override=settings.templates_path)
 
 
 def write_chase(result: ChaseResult, settings: Settings, out: Path | None = None, *,
@@ -300,7 +306,7 @@ def write_chase(result: ChaseResult, settings: Settings, out: Path | None = None
     outputs = ChaseOutputs(folder.path, workbook)
     # The mails name the workbook as written: "chase-… (2).xlsx" beside an edited one.
     mails = chase_drafts(result, settings, now=now, workbook=workbook.name,
-                         override=_settings_path(settings.templates_folder, settings))
+                         override=settings.templates_path)
     for mail in mails:
         outputs.drafts.append(folder.write_bytes(mail.filename, render_draft(mail.draft)))
     folder.forget_stale(".eml", DRAFT_PREFIXES)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Final, Literal
 
 from complaint_xl.register.dates import parse_date
@@ -25,34 +26,21 @@ from complaint_xl.register.schema import (
     SEVERITY_VALUES,
 )
 from complaint_xl.register.text import cell_text, column_letter, fold, header_key
+from complaint_xl.sheet_roles import SETTINGS_SHEETS, TOOL_SHEETS, sheet_role
 
 __all__ = [
     "SETTINGS_SHEETS",
+    "TOOL_SHEETS",
     "Person",
     "RuleSetting",
     "Settings",
     "SettingsProblem",
     "read_settings",
+    "sheet_role",
 ]
 
 Lang = Literal["zh", "en"]
 
-# Sheet roles and the names a workbook may give them (folded keys).
-SETTINGS_SHEETS: Final[dict[str, tuple[str, ...]]] = {
-    "settings": ("设置", "settings", "配置", "参数"),
-    "staff": ("人员", "staff", "人员名单", "people"),
-    "lists": ("列表", "lists", "选项", "下拉列表"),
-    "holidays": ("节假日", "holidays", "假期"),
-    "mapping": ("列映射", "mapping", "columnmapping", "字段映射"),
-    "rules": ("规则", "rules", "校验规则"),
-}
-"""Sheets that hold configuration; they are never read as a register."""
-
-TOOL_SHEETS: Final[tuple[str, ...]] = (
-    "检查结果", "findings", "催办", "chase", "周报", "weekly", "使用说明", "instructions",
-    "readme", "xlwings.conf", "_xlwings.conf",
-)
-"""Sheets the product itself writes or ships; never read as a register."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +99,9 @@ class Settings:
     """Working days overdue after which the manager gets the item."""
     chase_mail_max_items: int = 50
     """Items one chase mail lists, most overdue first; the rest are counted and left to the chase list."""
+    mail_attachment_max_mb: int = 10
+    """The weekly draft attaches its workbook up to this many MB (0: never); beyond, the mail
+    says where the file is. Mail servers commonly refuse messages of 10–25 MB."""
     date_order: Literal["ymd", "dmy", "mdy"] = "ymd"
     problem_min_length: int = 10
     vague_phrases: tuple[str, ...] = (
@@ -143,6 +134,20 @@ class Settings:
         """A copy with command-line choices applied (they win over the workbook)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def folder(self, text: str | None) -> Path | None:
+        """A folder named in the settings (草稿文件夹, 模板文件夹), relative to the workbook naming it."""
+        if not text:
+            return None
+        p = Path(text).expanduser()
+        if not p.is_absolute() and self.source:
+            p = Path(self.source).absolute().parent / p
+        return p
+
+    @property
+    def templates_path(self) -> Path | None:
+        """The team's own templates (模板文件夹), which win over the shipped ones."""
+        return self.folder(self.templates_folder)
+
     def person(self, name: str | None) -> Person | None:
         """The staff entry for a name as typed in the register."""
         return self.staff.get(fold(name)) if name else None
@@ -165,6 +170,8 @@ _KEYS: Final[dict[str, tuple[_Kind, tuple[str, ...]]]] = {
     "escalate_level3_after": ("int", ("三级升级", "三级升级(逾期工作日)", "上报经理",
                                       "level3after", "escalatelevel3after")),
     "chase_mail_max_items": ("int", ("邮件最多列出条数", "maxitemspermail", "chasemailmaxitems")),
+    "mail_attachment_max_mb": ("int", ("附件上限(MB)", "附件上限", "邮件附件上限", "attachmentmaxmb",
+                                       "maxattachmentmb")),
     "date_order": ("order", ("日期顺序", "日期格式", "dateorder")),
     "problem_min_length": ("int", ("问题点最短字数", "问题点最少字数", "problemminlength")),
     "vague_phrases": ("list", ("笼统用语", "笼统表述", "vaguephrases")),
@@ -445,14 +452,3 @@ def read_settings(sheets: dict[str, Sequence[Sequence[Any]]], *, source: str | N
         elif role is not None:
             getattr(reader, role)(name, rows)
     return settings
-
-
-def sheet_role(name: str) -> str | None:
-    """The settings role of a sheet name, 'tool' for the product's own sheets, else None."""
-    key = header_key(name)
-    for role, names in SETTINGS_SHEETS.items():
-        if key in {header_key(n) for n in names}:
-            return role
-    if key in {header_key(n) for n in TOOL_SHEETS}:
-        return "tool"
-    return None

@@ -10,14 +10,14 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from complaint_xl.checks.catalogue import CATALOGUE, Lang, Severity
+from complaint_xl.checks.catalogue import CATALOGUE, Code, Lang, Severity
 from complaint_xl.checks.context import Context, Hits
 from complaint_xl.checks.report import COLUMNS, Report
 from complaint_xl.checks.rules import RULES, Rule
 from complaint_xl.loading import make_calendar
 from complaint_xl.register.reader import Register
 from complaint_xl.register.schema import FIELDS
-from complaint_xl.register.text import header_key
+from complaint_xl.register.text import header_key, map_unique
 from complaint_xl.settings import RuleSetting, Settings, SettingsProblem
 from complaint_xl.workdays import Calendar
 
@@ -109,9 +109,7 @@ def _table(ctx: Context, parts: list[Hits], choices: Mapping[str, RuleSetting]) 
     labels = {f.name: (f.zh if lang == "zh" else f.en) for f in FIELDS}
     places = {(s.name, f): (letter, _clean(header)) for s in ctx.register.sheets
               for f, (letter, header) in s.columns.items()}
-    sheet_of = ctx.values("_sheet")
     row_of = ctx.frame["_row"].to_numpy()
-    owner_of = ctx.values("owner")
     out: dict[str, list[Any]] = {c: [] for c in COLUMNS}
     for hits in parts:
         entry = CATALOGUE[hits.code]
@@ -123,18 +121,15 @@ def _table(ctx: Context, parts: list[Hits], choices: Mapping[str, RuleSetting]) 
             columns, headers = hits.place.column, hits.place.header
             owners: list[Any] = [None] * n
         else:
-            sheets, rows = sheet_of[hits.index].tolist(), row_of[hits.index].tolist()
-            located = [places.get((s, hits.field), ("", label)) for s in sheets]
+            sheets, rows = ctx.cells("_sheet", hits.index).tolist(), row_of[hits.index].tolist()
+            by_sheet = {s: places.get((s, hits.field), ("", label)) for s in set(sheets)}
+            located = list(map(by_sheet.__getitem__, sheets))
             columns, headers = [c for c, _ in located], [h or label for _, h in located]
-            owners = owner_of[hits.index].tolist()
+            owners = ctx.cells("owner", hits.index).tolist()
         values = hits.value.tolist()
         variants = _per_hit(hits.variant, n)
         params = {k: _per_hit(v, n) for k, v in hits.params.items()}
-        messages = []
-        for i in range(n):
-            given = {k: _pick(v[i], lang) for k, v in params.items()}
-            template = entry.template(lang, variants[i])
-            messages.append(template.format(header=headers[i], value=_short(values[i]), **given))
+        messages = _messages(entry, lang, variants, headers, values, params)
         out["sheet"] += sheets
         out["row"] += rows
         out["column"] += columns
@@ -150,12 +145,39 @@ def _table(ctx: Context, parts: list[Hits], choices: Mapping[str, RuleSetting]) 
     if table.empty:
         return table
     order = {s.name: i for i, s in enumerate(ctx.register.sheets)}
-    sheet_rank = table["sheet"].map(lambda s: order.get(s, len(order))).to_numpy()
+    sheet_rank = map_unique(table["sheet"], lambda s: order.get(s, len(order)), np.int64).to_numpy()
     severity_rank = table["severity"].eq("warning").to_numpy(dtype=np.int64)
-    column_rank = table["column"].map(_column_number).to_numpy()
+    column_rank = map_unique(table["column"], lambda c: _column_number(c or ""), np.int64).to_numpy()
     code_rank = pd.factorize(table["code"], sort=True)[0]
     keys = (code_rank, column_rank, severity_rank, table["row"].to_numpy(), sheet_rank)
     return table.iloc[np.lexsort(keys)].reset_index(drop=True)
+
+
+def _messages(entry: Code, lang: Lang, variants: list[Any], headers: list[str], values: list[Any],
+              params: dict[str, list[Any]]) -> list[str]:
+    """Each hit's message, worded once per distinct variant, header, value and parameters.
+
+    Registers repeat a mistake thousands of times (every row closed as 无效); the types
+    are in the key so that 1, 1.0 and True are not taken for one another.
+    """
+
+    def word(hit: tuple[Any, ...]) -> str:
+        variant, header, value, *given = hit
+        picked = {k: _pick(v, lang) for k, v in zip(params, given, strict=True)}
+        return entry.template(lang, variant).format(header=header, value=_short(value), **picked)
+
+    words: dict[tuple[Any, ...], str] = {}
+    out = []
+    for hit in zip(variants, headers, values, *params.values(), strict=True):
+        key = (hit, tuple(map(type, hit)))
+        try:
+            text = words[key]
+        except KeyError:
+            text = words[key] = word(hit)
+        except TypeError:  # an unhashable parameter: worded every time
+            text = word(hit)
+        out.append(text)
+    return out
 
 
 def _per_hit(value: Any, n: int) -> list[Any]:

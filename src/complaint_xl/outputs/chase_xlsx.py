@@ -69,7 +69,7 @@ def _list_frame(result: ChaseResult, t: dict[str, str]) -> pd.DataFrame:
     """The chase list with user-facing labels; blanks where a figure does not apply."""
     items = result.items
     over = items["status"].eq("overdue").to_numpy()
-    frame = items.loc[:, list(_LIST_COLUMNS)].astype(object)
+    frame = items.loc[:, list(_LIST_COLUMNS)].copy()
     frame["status"] = np.where(over, t["overdue"], t["due_soon"])
     # Figures stay numeric columns (NaN = blank), written without a look at each value.
     frame["level"] = np.where(over, items["level"].to_numpy(dtype=float), np.nan)
@@ -77,8 +77,6 @@ def _list_frame(result: ChaseResult, t: dict[str, str]) -> pd.DataFrame:
     frame["workdays_left"] = np.where(over, np.nan, items["workdays_left"].to_numpy(dtype=float))
     for flag in ("key_account", "deadline_derived"):
         frame[flag] = np.where(items[flag].to_numpy(dtype=bool), t["yes"], None)
-    frame["raised_on"] = items["raised_on"]
-    frame["deadline"] = items["deadline"]
     return frame.rename(columns=t)
 
 

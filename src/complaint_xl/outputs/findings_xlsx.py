@@ -3,6 +3,9 @@
 The coordinator filters it by owner or code and clicks through to the cell in the
 register. Links are external links (``[register.xlsx]'Sheet'!B5``) written relative
 to the findings file when they share a drive, so the two files can move together.
+The findings rows and their links go straight into the sheet XML
+(:mod:`complaint_xl.outputs.xlsx_rows`): a call per cell and link took a second on a
+big register.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from typing import Final
 import pandas as pd
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
 
 from complaint_xl.checks.catalogue import CATALOGUE, Lang
 from complaint_xl.checks.console import summary_line
@@ -23,11 +25,9 @@ from complaint_xl.errors import OutputError
 from complaint_xl.kpi.labels import COLUMNS, text
 from complaint_xl.outputs.files import atomic_path
 from complaint_xl.outputs.xlsx import open_workbook, write_table, write_text
+from complaint_xl.outputs.xlsx_rows import MAX_LINKS, Links, PendingRows, fill_rows, table_later
 
 __all__ = ["MAX_LINKS", "SHEETS", "write_findings_xlsx"]
-
-MAX_LINKS: Final[int] = 65_530
-"""Excel's limit of hyperlinks per worksheet; findings beyond it get the cell address only."""
 
 SHEETS: Final[dict[str, tuple[str, str]]] = {
     "findings": ("检查结果", "Findings"),
@@ -74,10 +74,6 @@ def _link_target(register: str, out: Path) -> str | None:
     return None if "#" in text or len(text) > 1_800 else text
 
 
-def _quoted(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
 def _owners(report: Report, lang: Lang) -> pd.Series:
     """Who has to fix each finding: the row's owner, or a label for settings and empty owners."""
     table = report.table
@@ -85,11 +81,13 @@ def _owners(report: Report, lang: Lang) -> pd.Series:
     return label.where(table["field"] != "", text(_OWNERS, "settings", lang))
 
 
-def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) -> None:
+def _findings_frame(report: Report, lang: Lang) -> tuple[pd.DataFrame, pd.Series]:
+    """The findings sheet's rows, and where in the register each one's cell link opens."""
     table = report.table
     h = _heads(lang)
-    cells = (table["sheet"] + "!" + table["column"] + table["row"].astype(str)).where(
-        table["column"] != "", table["sheet"] + "!" + table["row"].astype(str))
+    rows = table["row"].astype(str)
+    cells = (table["sheet"] + "!" + table["column"] + rows).where(
+        table["column"] != "", table["sheet"] + "!" + rows)
     frame = pd.DataFrame({
         h["sheet"]: table["sheet"],
         h["row"]: table["row"],
@@ -103,12 +101,23 @@ def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) 
         h["value"]: table["value"],
         h["owner"]: _owners(report, lang),
     })
+    places = ("'" + table["sheet"].str.replace("'", "''") + "'!"
+              + table["column"].where(table["column"] != "", "A") + rows)
+    return frame, places
+
+
+def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) -> PendingRows:
+    """The findings table, its rows left to ``fill_rows`` (thousands on a big register)."""
+    h = _heads(lang)
+    frame, places = _findings_frame(report, lang)
     ws = wb.add_worksheet(text(SHEETS, "findings", lang))
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    last_row, _ = write_table(
+    # Each cell address opens the register at that cell, up to Excel's limit of links.
+    links = None if link is None else Links(h["cell"], link, places.iloc[:MAX_LINKS].tolist())
+    last_row, _, pending = table_later(
         wb, ws, frame, name="Findings",
         widths={h["message"]: 70, h["cell"]: 16, h["value"]: 24, h["header"]: 14},
-        formats={h["message"]: wrap},
+        formats={h["message"]: wrap}, links=links,
     )
     ws.freeze_panes(1, 0)
     severity_col = list(frame.columns).index(h["severity"])
@@ -116,22 +125,7 @@ def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) 
     ws.conditional_format(1, severity_col, max(last_row, 1), severity_col, {
         "type": "cell", "criteria": "==", "value": f'"{text(_SEVERITY, "error", lang)}"',
         "format": red})
-    if link is not None:
-        _link_cells(wb, ws, report, list(frame.columns).index(h["cell"]), cells, link)
-
-
-def _link_cells(wb: Workbook, ws: Worksheet, report: Report, col: int, cells: pd.Series,
-                link: str) -> None:
-    """Turn the cell addresses into links that open the register at that cell."""
-    url_format = wb.get_default_url_format()
-    table = report.table
-    targets = zip(table["sheet"].tolist(), table["column"].tolist(), table["row"].tolist(),
-                  cells.tolist(), strict=True)
-    for i, (sheet, column, row, shown) in enumerate(targets):
-        if i >= MAX_LINKS:
-            break
-        anchor = f"{_quoted(sheet)}!{column or 'A'}{row}"
-        ws.write_url(i + 1, col, f"external:{link}#{anchor}", url_format, string=shown)
+    return pending
 
 
 def _by_code_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
@@ -189,11 +183,12 @@ def write_findings_xlsx(report: Report, path: str | Path, *, lang: Lang | None =
     link = _link_target(report.register, target)
     with atomic_path(target) as tmp:
         wb = open_workbook(tmp)
-        _findings_sheet(wb, report, lang, link)
+        findings = _findings_sheet(wb, report, lang, link)
         _by_code_sheet(wb, report, lang)
         _by_owner_sheet(wb, report, lang)
         try:
             wb.close()
+            fill_rows(tmp, [findings])
         except (XlsxWriterException, OSError) as exc:
             raise OutputError("out-not-writable", path=str(target), detail=str(exc)) from None
     return target

@@ -23,11 +23,11 @@ from complaint_xl.outputs.drafts import OutputFolder
 from complaint_xl.outputs.email import is_address, render_draft
 from complaint_xl.outputs.files import safe_filename
 from complaint_xl.outputs.weekly_html import render_page, summary_text
-from complaint_xl.outputs.weekly_mail import weekly_draft
+from complaint_xl.outputs.weekly_mail import attachable, weekly_draft
 from complaint_xl.outputs.weekly_xlsx import write_weekly_xlsx
 from complaint_xl.settings import Settings
 
-__all__ = ["WeeklyFiles", "run_report", "summary_lines", "weekly_stem", "write_weekly"]
+__all__ = ["WeeklyFiles", "prepare_outputs", "run_report", "summary_lines", "weekly_stem", "write_weekly"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def write_weekly(report: WeeklyReport, folder: str | Path, settings: Settings,
     out = OutputFolder(folder, lang=lang)
     charts = report_charts(report, lang)
     # Rendered before anything is written, so a broken page template leaves no files.
-    page = render_page(report, charts, lang, settings.templates_folder).encode("utf-8")
+    page = render_page(report, charts, lang, settings.templates_path).encode("utf-8")
     written: list[Path] = []
     try:
         written.append(out.write_with(names[0], lambda tmp: write_weekly_xlsx(report, tmp, lang)))
@@ -81,12 +81,28 @@ def write_weekly(report: WeeklyReport, folder: str | Path, settings: Settings,
         raise
     out.save()
     messages = list(out.warnings)
+    if not attachable(written[0], settings):
+        size, limit = written[0].stat().st_size / 1024**2, settings.mail_attachment_max_mb
+        messages.append(
+            f"{written[0].name} 有 {size:.1f} MB，超过附件上限 {limit} MB：邮件草稿没有附上它，"
+            "正文写明了它的位置" if lang == "zh" else
+            f"{written[0].name} is {size:.1f} MB, above the attachment limit of {limit} MB: "
+            "the draft does not attach it and says where it is")
     if not any(is_address(a) for a in settings.report_recipients):
         messages.append("设置中没有“周报收件人”的邮箱，邮件草稿没有收件人" if lang == "zh" else
                         "no report recipients (周报收件人) in the settings: the draft has no To")
     for message in messages:
         warnings.warn(message, stacklevel=2)
     return WeeklyFiles(*written)
+
+
+def prepare_outputs(settings: Settings) -> None:
+    """Find the CJK font and compile the templates: run while the register is parsed."""
+    from complaint_xl.outputs.charts import cjk_font
+    from complaint_xl.outputs.templating import preload
+
+    cjk_font()
+    preload("weekly", lang=settings.lang, override=settings.templates_path)
 
 
 def run_report(loaded: Loaded, *, week: Week | None = None,

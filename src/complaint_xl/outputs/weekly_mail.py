@@ -17,7 +17,7 @@ from complaint_xl.outputs.templating import render
 from complaint_xl.outputs.weekly_html import summary_text, view
 from complaint_xl.settings import Settings
 
-__all__ = ["MAIL_CHARTS", "weekly_draft"]
+__all__ = ["MAIL_CHARTS", "attachable", "weekly_draft"]
 
 MAIL_CHARTS: Final[tuple[str, ...]] = ("trend", "by_type", "by_support_unit")
 """Charts shown inline in the mail (the aging chart stays in the page and workbook)."""
@@ -29,23 +29,39 @@ def _recipients(settings: Settings) -> list[Recipient]:
     return [Recipient(names.get(a.casefold(), a.split("@")[0]), a) for a in settings.report_recipients]
 
 
+def attachable(workbook: Path, settings: Settings) -> bool:
+    """Whether the workbook is small enough to go with the mail (``mail_attachment_max_mb``)."""
+    limit = settings.mail_attachment_max_mb
+    return limit > 0 and workbook.stat().st_size <= limit * 1024 * 1024
+
+
 def weekly_draft(report: WeeklyReport, settings: Settings, charts: Mapping[str, bytes],
                  attachment: Path | None = None, lang: str | None = None) -> Draft:
-    """The draft: HTML body with inline charts, plain-text alternative, workbook attached."""
+    """The draft: HTML body with inline charts, plain-text alternative, workbook attached.
+
+    A workbook above the settings' attachment limit (a million-row register makes a
+    ~120 MB one, which mail servers refuse) is named with its size and folder instead.
+    """
     lang = lang or report.lang
     cids = {name: f"{name}-{report.week_label}@complaint-xl.invalid" for name in MAIL_CHARTS
             if name in charts}
     context = view(report, lang, {name: f"cid:{cid}" for name, cid in cids.items()})
+    attached = attachment is not None and attachable(attachment, settings)
     context["attachment"] = attachment.name if attachment else ""
+    context["attached"] = attached
+    if attachment is not None and not attached:
+        context["attachment_size"] = f"{attachment.stat().st_size / 1024**2:.1f} MB"
+        context["attachment_limit"] = f"{settings.mail_attachment_max_mb} MB"
+        context["attachment_folder"] = str(attachment.parent)
     html = render("weekly_mail.html", context, lang=lang,
-                  override=settings.templates_folder)
+                  override=settings.templates_path)
     return Draft(
         subject=report.title(lang),
         html=html,
-        text=summary_text(report, lang, settings.templates_folder),
+        text=summary_text(report, lang, settings.templates_path),
         to=_recipients(settings),
         sender=settings.sender,
         inline_images={cid: charts[name] for name, cid in cids.items()},
-        attachments=[attachment] if attachment else [],
+        attachments=[attachment] if attachment and attached else [],
     )
 

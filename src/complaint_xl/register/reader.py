@@ -119,9 +119,7 @@ def _text(values: np.ndarray, key: bool) -> tuple[np.ndarray, np.ndarray]:
             empty = out == ""
             out[empty] = None
             return out, ~empty
-    first = values[0] if len(values) else None
-    if isinstance(first, int | float) and not isinstance(first, bool) and \
-            pd.api.types.infer_dtype(values, skipna=False) in _NUMERIC:
+    if _numeric(values):
         out = numbers_text(values)
     else:
         def convert(v: Any) -> str | None:
@@ -132,6 +130,20 @@ def _text(values: np.ndarray, key: bool) -> tuple[np.ndarray, np.ndarray]:
         out = map_unique(pd.Series(values, dtype=object, copy=False), convert).to_numpy()
     # Cheap here: the values are the few distinct strings just made, not scattered cells.
     return out, out != None  # noqa: E711 (elementwise)
+
+
+def _numeric(values: np.ndarray) -> bool:
+    """Whether a column holds only numbers (a 序号 column typed as numbers)."""
+    first = values[0] if len(values) else None
+    return isinstance(first, int | float) and not isinstance(first, bool) and \
+        pd.api.types.infer_dtype(values, skipna=False) in _NUMERIC
+
+
+def _seq_numbers(raw: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """序号 as numbers, NaN where none: from the cells when they are numbers, else from the text."""
+    if _numeric(raw):
+        return raw.astype(np.float64)
+    return pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(np.float64)
 
 
 def _closed(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -182,9 +194,12 @@ def _sheet_frame(name: str, grid: Grid, match: HeaderMatch) -> tuple[pd.DataFram
             data[f], has_text = _text(cols[c], f in KEY_FIELDS or _FIELD_KIND[f] != "text")
             if f != "seq":
                 filled += has_text
+    c = match.fields.get("seq")
+    seq_num = np.full(n, np.nan) if c is None else _seq_numbers(cols[c], data["seq"])
     # Object columns: pandas 3 would infer its str dtype, where missing is NaN, not None.
     # Not copied: copying a million cell references touches every cell object again.
     frame = pd.DataFrame(data, dtype=object, copy=False)
+    frame["seq__num"] = seq_num
     frame.insert(0, "_row", np.arange(start + 1, start + 1 + n, dtype=np.int64))
     frame.insert(0, "_sheet", name)
     # Blank rows, notes under the table and a 合计 row are not complaints.
@@ -226,7 +241,7 @@ def _finish(frame: pd.DataFrame, settings: Settings, calendar: Calendar,
     out["is_major"] = map_unique(
         out["severity"], lambda v: isinstance(v, str) and v.lower() in SEVERITY_MAJOR
     ).astype(bool)
-    out["seq__num"] = pd.to_numeric(out["seq"], errors="coerce")
+    out["seq__num"] = out.pop("seq__num")  # made per sheet from the cells; moved to its place
     out["deadline_derived"] = out["deadline"].isna() & out["raised_on"].notna()
     if out["deadline_derived"].any():
         sla = sla_days(out, settings)
@@ -238,8 +253,10 @@ def _finish(frame: pd.DataFrame, settings: Settings, calendar: Calendar,
 
 def sla_days(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
     """The SLA in working days for each row: per type, shorter for major complaints."""
-    base = frame["type"].map(lambda t: settings.sla_by_type.get(t, settings.sla_days),
-                             na_action="ignore").fillna(settings.sla_days).to_numpy(dtype=np.int64)
+    # one dict look-up per distinct type; an empty type (code -1) takes the default in the last slot
+    codes, types = pd.factorize(frame["type"], use_na_sentinel=True)
+    per_type = [settings.sla_by_type.get(t, settings.sla_days) for t in types]
+    base = np.array([*per_type, settings.sla_days], dtype=np.int64)[codes]
     major = frame["is_major"].to_numpy(dtype=bool)
     return np.where(major, np.minimum(base, settings.sla_major_days), base)
 

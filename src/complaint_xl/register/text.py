@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 __all__ = [
     "cell_text", "column_letter", "fold", "header_key", "map_unique", "numbers_text", "strip_bracketed",
@@ -60,6 +61,7 @@ def numbers_text(values: np.ndarray) -> np.ndarray:
     A 序号 column typed as numbers is distinct on every row, so folding per distinct
     value would still be a Python call per row.
     """
+    import numpy as np  # on first use: the command line reads the file while pandas loads
     try:
         nums = np.asarray(values).astype(np.float64)
     except OverflowError:  # an integer beyond any float
@@ -79,6 +81,8 @@ def map_unique(values: pd.Series, func: Callable[[Any], Any], dtype: Any = objec
     Registers repeat their values (types, owners, dates); this turns a per-row
     Python call into a per-value one.
     """
+    import numpy as np
+    import pandas as pd
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     mapped[:-1] = [func(u) for u in uniques]

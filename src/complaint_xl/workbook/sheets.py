@@ -94,6 +94,10 @@ SETTINGS_ROWS: Final[tuple[tuple[str, str, str, str, str], ...]] = (
     ("chase_mail_max_items", "邮件最多列出条数", "Max items per mail",
      "每封催办邮件最多列出的条数，其余见催办清单",
      "Each chase mail lists at most N items; the rest are in the chase list"),
+    ("mail_attachment_max_mb", "附件上限(MB)", "Attachment max MB",
+     "周报工作簿不超过 N MB 才随邮件附上，更大时邮件写明文件位置（0 = 不附）",
+     "The weekly draft attaches its workbook only up to N MB; beyond, it says where the file is "
+     "(0 = never)"),
     ("date_order", "日期顺序", "Date order", "文字日期如 5/3/2026 的读法：ymd（不猜）、dmy 或 mdy",
      "How text dates like 5/3/2026 are read: ymd (no guess), dmy or mdy"),
     ("problem_min_length", "问题点最短字数", "Problem min length",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
+import numpy as np
+
 from complaint_xl.checks.context import Context, Hits
 from complaint_xl.checks.rules.base import rule
 from complaint_xl.register.text import fold
@@ -41,7 +43,7 @@ def closed_flag(ctx: Context) -> Iterator[Hits]:
         return
     unclear = ctx.frame["closed__raw"].notna().to_numpy() & ~ctx.error("closed")
     yield ctx.hits("closed-flag-unclear", "closed", unclear)
-    said_no = ctx.frame["closed"].eq(False).to_numpy(dtype=bool)
+    said_no = np.equal(ctx.values("closed"), False)
     dated = ctx.frame["closed_on"].notna().to_numpy()
     yield ctx.hits("closed-flag-conflict", "closed", said_no & dated,
                    date=ctx.dates("closed_on"))

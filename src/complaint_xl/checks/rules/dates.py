@@ -27,12 +27,11 @@ def date_entries(ctx: Context) -> Iterator[Hits]:
     for name in DATE_FIELDS:
         if not ctx.has_column(name):
             continue
-        notes = ctx.frame[f"{name}__note"]
-        if notes.isna().all():
-            continue
+        if not len(ctx.codes(f"{name}__note")[1]):
+            continue  # no cell of the column needed a note
         read_as = ctx.dates(name)
         for note, code in NOTE_CODES.items():
-            yield ctx.hits(code, name, notes.eq(note).to_numpy(dtype=bool), date=read_as)
+            yield ctx.hits(code, name, ctx.noted(name, note), date=read_as)
 
 
 @rule("raised-in-future", "deadline-before-raised", "closed-before-raised", "closed-in-future")

@@ -72,10 +72,26 @@ def sequence_numbers(ctx: Context) -> Iterator[Hits]:
     text = given & number.isna().to_numpy()
     if text.sum() * 2 < given.sum():
         yield ctx.hits("seq-not-number", "seq", text)
+    filled = np.flatnonzero(given)
+    if not _numbers_repeat(ctx, number, filled):
+        return
     # 1 and 1.0 are the same number; codes compare as typed
     key = np.where(number.notna().to_numpy(), number.to_numpy(dtype=object), ctx.values("seq"))
-    filled = np.flatnonzero(given)
     keys = pd.DataFrame({"sheet": ctx.values("_sheet")[filled], "seq": key[filled]}, index=filled)
     if not keys.duplicated().any():
         return
     yield _repeats(ctx, "duplicate-seq", "seq", keys)
+
+
+def _numbers_repeat(ctx: Context, number: pd.Series, filled: np.ndarray) -> bool:
+    """Whether a 序号 may repeat on its sheet: False only when every one is a number, all different.
+
+    Compared as numbers, not as objects one by one: nearly every register has no repeat at all.
+    """
+    numbers = number.to_numpy()[filled]
+    if numbers.dtype.kind not in "iuf" or np.isnan(numbers).any():
+        return True
+    keys = pd.DataFrame({"seq": numbers})
+    if len(ctx.register.sheets) > 1:  # numbering may restart on each sheet
+        keys["sheet"] = ctx.codes("_sheet")[0][filled]
+    return bool(keys.duplicated().any())

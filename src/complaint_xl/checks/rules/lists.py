@@ -6,7 +6,6 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 import numpy as np
-import pandas as pd
 
 from complaint_xl.checks.context import Context, Hits
 from complaint_xl.checks.rules.base import rule
@@ -42,7 +41,7 @@ def _not_in_list(ctx: Context, code: str, name: str, allowed: tuple[str, ...],
         return
     # difflib once per distinct value, not per row
     suggestion = ctx.map_values(name, lambda v: suggest(v, allowed) if unknown(v) else None)
-    variant = np.where(pd.isna(suggestion), "", "hint")
+    variant = np.where(np.equal(suggestion, None), "", "hint")
     yield ctx.hits(code, name, mask, variant=variant, suggestion=suggestion,
                    allowed=("、".join(allowed), ", ".join(allowed)))
 

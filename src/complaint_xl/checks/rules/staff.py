@@ -38,7 +38,7 @@ def owner_in_staff(ctx: Context) -> Iterator[Hits]:
         return None
 
     unknown = ctx.map_values("owner", stranger)
-    mask = ~pd.isna(unknown) & ctx.given("owner")
+    mask = ~np.equal(unknown, None) & ctx.given("owner")
     if not mask.any():
         return
     hint = map_unique(pd.Series(unknown), lambda v: suggest(v, names) if v else None
