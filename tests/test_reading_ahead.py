@@ -115,3 +115,14 @@ def test_a_run_ending_at_once_still_delivers_all_its_output(tmp_path: Path) -> N
     assert res.returncode == 1
     document = json.loads(res.stdout)
     assert sum(f["code"] == "unknown-type" for f in document["findings"]) == 399
+
+
+def test_released_sheets_are_let_go_and_read_again_if_asked(make_xlsx) -> None:
+    path = make_xlsx([row(seq=1, customer="甲", type="售后", problem="开裂 3 张", owner="李明")])
+    book = open_book(path)
+    book.read_ahead()
+    first = book.grid(book.readable[0])
+    book.release()
+    assert book._ahead == {} and book._reader is not None and not book._reader.is_alive()
+    again = book.grid(book.readable[0])  # parsed anew, the same cells
+    assert again is not first and again.rows == first.rows

@@ -166,11 +166,13 @@ def open_register(register: Path) -> Book:
 
 def load_register(book: Book, today: dt.date | None, mapping: dict[str, str],
                   country: str | None, lang: str | None,
-                  prepare: Callable[[Settings], object] | None = None) -> Loaded:
+                  prepare: Callable[[Settings], object] | None = None,
+                  keep_cells: bool = True) -> Loaded:
     """Read the opened register and tell the user about notes such as a lock file.
 
     ``prepare`` (the command's own warm-up) runs once the settings are known, while the
-    register itself is still being parsed.
+    register itself is still being parsed. ``keep_cells`` False releases the sheets' cells
+    once the frame is built: ~0.06 s per 100,000 rows, for a lower peak in a long run.
     """
     from complaint_xl.errors import MESSAGES
     from complaint_xl.loading import load_grids
@@ -179,8 +181,10 @@ def load_register(book: Book, today: dt.date | None, mapping: dict[str, str],
     date_order = ctx.meta.get("complaint_xl.date_order") if ctx else None
     loaded = load_grids(book, book.grids(), as_of=today, mapping=mapping, country=country,
                         lang=lang, date_order=date_order, prepare=prepare)
+    if not keep_cells:
+        book.release()
     if _KEPT is not None:
-        # Run by main(): the cells and the frame live until the process ends. Frozen, the
+        # Run by main(): the frame (and the cells) live until the process ends. Frozen, the
         # garbage collector stops walking their millions of references each time the
         # outputs allocate (~0.1 s per 100,000 rows); kept, nobody frees them one by one.
         gc.freeze()
@@ -327,8 +331,9 @@ def report(register: Path, today: dt.date | None, as_json: bool, mapping: dict[s
     book = open_register(register)
     from complaint_xl.outputs.weekly import prepare_outputs, run_report, summary_lines
 
+    # The report runs long after loading and builds big outputs: its cells go, for the peak.
     loaded = load_register(book, today, mapping, country, lang,
-                           prepare_outputs if out is not None else None)
+                           prepare_outputs if out is not None else None, keep_cells=False)
     filters = {f: v for f, v in (("type", types), ("support_unit", support_units),
                                  ("owner", owners), ("customer_attr", customer_attrs)) if v}
     result, files = run_report(loaded, week=chosen_week, filters=filters, out=out)

@@ -161,8 +161,8 @@ class Book:
     def join(self) -> None:
         """Wait for :meth:`read_ahead`'s thread to end (it ends after the last sheet).
 
-        Once the sheets are read, nothing else runs beside the caller: a later fork
-        (``outputs.alongside``) then copies a single-threaded process.
+        ``load_grids`` calls this once the register is read: no thread of ours outlives
+        the loading.
         """
         if self._reader is not None:
             for future in self._ahead.values():
@@ -186,6 +186,11 @@ class Book:
             if r < len(rows) and c < len(rows[r]):
                 rows[r][c] = text
         return Grid(rows)
+
+    def release(self) -> None:
+        """Let go of the sheets read ahead (a frame built from them keeps what it needs)."""
+        self.join()
+        self._ahead = {}
 
     def grids(self) -> Mapping[str, Grid]:
         """Every readable sheet by name; with :meth:`read_ahead`, each is waited for on access."""

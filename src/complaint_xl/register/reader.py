@@ -173,8 +173,14 @@ def _split_customer(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         m = _CUSTOMER.match(v)
         return (m["name"].strip() or v, m["attr"].strip() or None) if m else (v, None)
 
-    # Once per distinct customer for each half: no Python loop over the rows.
-    return map_unique(values, lambda v: split(v)[0]), map_unique(values, lambda v: split(v)[1])
+    # Once per distinct customer, both halves: no Python loop over the rows.
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    names = np.empty(len(uniques) + 1, dtype=object)  # the last slot for an empty cell (-1)
+    attrs = np.empty(len(uniques) + 1, dtype=object)
+    for i, (name, attr) in enumerate(map(split, [*uniques, None])):
+        names[i], attrs[i] = name, attr
+    return (pd.Series(names[codes], index=values.index, dtype=object),
+            pd.Series(attrs[codes], index=values.index, dtype=object))
 
 
 def _sheet_frame(name: str, grid: Grid, match: HeaderMatch) -> tuple[pd.DataFrame, pd.DataFrame]:
