@@ -117,12 +117,58 @@ def test_a_run_ending_at_once_still_delivers_all_its_output(tmp_path: Path) -> N
     assert sum(f["code"] == "unknown-type" for f in document["findings"]) == 399
 
 
-def test_released_sheets_are_let_go_and_read_again_if_asked(make_xlsx) -> None:
-    path = make_xlsx([row(seq=1, customer="甲", type="售后", problem="开裂 3 张", owner="李明")])
+def test_pauses_from_two_threads_leave_the_collector_as_they_found_it() -> None:
+    import gc
+    import threading
+
+    from complaint_xl.register.book import gc_paused
+
+    assert gc.isenabled()
+    inside, leave = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        with gc_paused():
+            inside.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    inside.wait(5)
+    with gc_paused():  # begins after the reader's pause and ends before it
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the reader still reads
+    leave.set()
+    thread.join()
+    assert gc.isenabled()
+    with gc_paused(), gc_paused():  # nested in one thread
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_prepare_runs_once_with_the_settings_before_the_register_is_read(make_xlsx) -> None:
+    from complaint_xl.settings import Settings
+
+    path = make_xlsx([row(seq=1, customer="甲", type="售后", problem="开裂 3 张", owner="李明")],
+                     extra_sheets={"设置": [["项目", "值"], ["默认时限", 9]]})
+    seen: list[tuple[int, bool]] = []
     book = open_book(path)
     book.read_ahead()
-    first = book.grid(book.readable[0])
-    book.release()
-    assert book._ahead == {} and book._reader is not None and not book._reader.is_alive()
-    again = book.grid(book.readable[0])  # parsed anew, the same cells
-    assert again is not first and again.rows == first.rows
+
+    def prepare(settings: Settings) -> None:
+        # the settings are the workbook's; the register sheet is not asked for yet
+        seen.append((settings.sla_days, "登记表" in grids._read))
+
+    grids = book.grids()
+    load_grids(book, grids, as_of=AS_OF, prepare=prepare)
+    assert seen == [(9, False)]
+
+
+def test_preloaded_templates_are_compiled_for_both_kinds_of_output() -> None:
+    from complaint_xl.outputs import templating
+
+    templating._environment.cache_clear()  # fresh environments: nothing compiled yet
+    templating.preload("chase", lang="en")
+    for html in (True, False):
+        cached = {t.name for t in templating._environment("en", None, html).cache.values()}
+        assert {"chase_owner.html", "chase_owner.txt", "chase_labels.txt"} <= cached
+        assert not any(name.startswith("weekly") for name in cached)

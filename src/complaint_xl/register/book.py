@@ -54,20 +54,35 @@ SCAN_CHUNK: Final[int] = 8 << 20
 Kind = Literal["xlsx", "xls", "ods", "csv"]
 
 
+class _Pause:
+    """Who is pausing the collector: it runs again when the last pause ends, whichever thread."""
+
+    lock = threading.Lock()
+    count = 0
+    was_enabled = False
+
+
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a sheet's millions of cells are built.
 
     Reading creates no reference cycles, but every new container counts towards the
     collector's thresholds, which then rescans all cells read so far again and again.
+    The reading thread and the caller may pause at once; the collector is left as the
+    first pause found it.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    with _Pause.lock:
+        if _Pause.count == 0:
+            _Pause.was_enabled = gc.isenabled()
+            gc.disable()
+        _Pause.count += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _Pause.lock:
+            _Pause.count -= 1
+            if _Pause.count == 0 and _Pause.was_enabled:
+                gc.enable()
 
 
 @dataclass
@@ -186,11 +201,6 @@ class Book:
             if r < len(rows) and c < len(rows[r]):
                 rows[r][c] = text
         return Grid(rows)
-
-    def release(self) -> None:
-        """Let go of the sheets read ahead (a frame built from them keeps what it needs)."""
-        self.join()
-        self._ahead = {}
 
     def grids(self) -> Mapping[str, Grid]:
         """Every readable sheet by name; with :meth:`read_ahead`, each is waited for on access."""
