@@ -295,3 +295,43 @@ def test_cfpb_complaints_month_first_on_the_us_calendar() -> None:
     assert _day(frame["raised_on"].iloc[0]) == D(2013, 8, 30)
     # 15 US working days after Fri 2013-08-30, with Labor Day (Mon 09-02) off.
     assert _day(frame["deadline"].iloc[0]) == D(2013, 9, 23)
+
+
+def test_error_cells_of_an_ods_from_libreoffice_are_read_as_their_error() -> None:
+    # tests/data/errors.ods: saved by LibreOffice, which recalculated VLOOKUP to Err:502
+    loaded = load(DATA / "errors.ods", as_of=AS_OF)
+    frame = loaded.register.frame
+    assert frame["owner"].tolist() == ["Err:502", "张伟"]
+    assert frame["deadline__note"].tolist() == ["text", "error"]
+    assert frame["deadline__raw"].tolist() == ["2026-10-30", "#DIV/0!"]
+    from complaint_xl.checks import validate
+
+    report = validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
+    assert {(f.row, f.field) for f in report.findings if f.code == "excel-error-value"} == {
+        (2, "owner"), (3, "deadline")}
+
+
+def test_ods_error_cells_are_placed_across_repeated_rows_and_columns(tmp_path: Path) -> None:
+    import zipfile
+
+    from complaint_xl.register.book import _ods_error_cells
+
+    t = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    ns = (t + 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"')
+    err = '<table:table-cell calcext:value-type="error"><text:p>{}</text:p></table:table-cell>'
+    content = (
+        f'<?xml version="1.0"?><doc {ns}><table:table table:name="甲">'
+        '<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>'
+        '<table:table-row-group><table:table-row>'
+        '<table:table-cell table:number-columns-repeated="2"/><table:covered-table-cell/>'
+        + err.format("#N/A") + '</table:table-row></table:table-row-group>'
+        '</table:table><table:table table:name="乙"><table:table-row>'
+        + err.format("#REF!") + '</table:table-row></table:table></doc>')
+    path = tmp_path / "x.ods"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("content.xml", content)
+    assert _ods_error_cells(path) == {"甲": {(3, 3): "#N/A"}, "乙": {(0, 0): "#REF!"}}
+    with zipfile.ZipFile(path, "w") as zf:  # no error mark: nothing is parsed
+        zf.writestr("content.xml", content.replace('value-type="error"', 'value-type="string"'))
+    assert _ods_error_cells(path) == {}

@@ -113,6 +113,22 @@ def convert(source: Path, fmt: str) -> None:
         shutil.copy(Path(tmp) / f"{source.stem}.{fmt}", HERE / f"{source.stem}.{fmt}")
 
 
+def make_errors_ods() -> None:
+    """errors.ods: a register whose owner and deadline cells hold Excel errors, saved by LibreOffice."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "errors.xlsx"
+        wb = xlsxwriter.Workbook(str(source))
+        ws = wb.add_worksheet("登记")
+        ws.write_row(0, 0, ["序号", "客户", "投诉项目", "问题点", "跟进人员", "解决期限"])
+        ws.write_row(1, 0, [1, "长沙恒达建材有限公司", "售后", "A3-18 开裂 20 张"])
+        ws.write_formula(1, 4, "=VLOOKUP(B2,Z:Z,2,0)", None, "#N/A")
+        ws.write_string(1, 5, "2026-10-30")
+        ws.write_row(2, 0, [2, "广州美家装饰工程有限公司", "发票", "抬头错误 12000 元", "张伟"])
+        ws.write_formula(2, 5, "=1/0", None, "#DIV/0!")
+        wb.close()
+        convert(source, "ods")
+
+
 def make_encrypted(source: Path, path: Path) -> None:
     import msoffcrypto.format.ooxml as ooxml
 
@@ -125,6 +141,7 @@ if __name__ == "__main__":
     make_handtyped(handtyped)
     convert(handtyped, "xls")
     convert(handtyped, "ods")
+    make_errors_ods()
     make_csv(HERE / "export_gbk.csv")
     make_encrypted(handtyped, HERE / "encrypted.xlsx")
     print("fixtures written to", HERE)

@@ -134,6 +134,7 @@ class Book:
     _csv: Grid | None = None
     _zip_sheets: dict[str, str] = field(default_factory=dict)
     _sizes: dict[str, int] = field(default_factory=dict)
+    _ods_errors: dict[str, dict[tuple[int, int], str]] | None = None
     """Uncompressed size of each sheet's XML part (.xlsx), to read the small ones first."""
     _ahead: dict[str, Future[list[list[Any]]]] = field(default_factory=dict)
     _reader: threading.Thread | None = None
@@ -215,11 +216,15 @@ class Book:
             raise UnusableFile("damaged", path=str(self.path), detail=_short(exc)) from None
 
     def _error_cells(self, name: str) -> dict[tuple[int, int], str]:
-        """Error cells (#N/A, #REF! …) of an .xlsx sheet; calamine reads them as ''.
+        """Error cells (#N/A, #REF! …) of an .xlsx or .ods sheet; calamine reads them as ''.
 
         Most sheets hold none: each inflated chunk is searched once and nothing is
         copied, so the scan costs little more than zlib (which releases the GIL).
         """
+        if self.kind == "ods":
+            if self._ods_errors is None:
+                self._ods_errors = _ods_error_cells(self.path)
+            return self._ods_errors.get(name, {})
         member = self._zip_sheets.get(name)
         if not member:
             return {}
@@ -257,6 +262,61 @@ class _Grids(Mapping[str, Grid]):
 
     def __len__(self) -> int:
         return len(self._names)
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_ERROR_ATTR = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+_ODS_CELLS = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
+
+
+def _ods_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Error cells of every sheet of an .ods, by sheet: (row, col) -> the error's text.
+
+    LibreOffice marks them ``calcext:value-type="error"`` with the error as the cell's
+    text (``#N/A``) and an empty string value, which is what calamine returns. The
+    content is searched for that mark first; only a file holding one is walked,
+    counting repeated rows and columns to place each cell.
+    """
+    with zipfile.ZipFile(path) as zf:
+        with zf.open("content.xml") as fh:
+            tail, marked = b"", False
+            while chunk := fh.read(SCAN_CHUNK):
+                if b'value-type="error"' in chunk or b'value-type="error"' in tail + chunk[:32]:
+                    marked = True
+                    break
+                tail = chunk[-32:]
+        if not marked:
+            return {}
+        from defusedxml.ElementTree import iterparse  # refuses DTDs and entities
+
+        found: dict[str, dict[tuple[int, int], str]] = {}
+        sheet: dict[tuple[int, int], str] = {}
+        row = col = 0
+        open_elements: list[Any] = []
+        with zf.open("content.xml") as fh:
+            for event, elem in iterparse(fh, events=("start", "end")):
+                tag = elem.tag
+                if event == "start":
+                    open_elements.append(elem)
+                    if tag == f"{_ODS_TABLE}table":
+                        sheet = found.setdefault(elem.get(f"{_ODS_TABLE}name", ""), {})
+                        row = 0
+                    elif tag == f"{_ODS_TABLE}table-row":
+                        col = 0
+                    continue
+                open_elements.pop()
+                if tag in _ODS_CELLS:
+                    repeat = int(elem.get(f"{_ODS_TABLE}number-columns-repeated", "1") or 1)
+                    if elem.get(_ODS_ERROR_ATTR) == "error":
+                        text = "".join(elem.itertext()).strip()
+                        for c in range(col, col + min(repeat, 16_384)):
+                            sheet[(row, c)] = text
+                    col += repeat
+                elif tag == f"{_ODS_TABLE}table-row":
+                    row += int(elem.get(f"{_ODS_TABLE}number-rows-repeated", "1") or 1)
+                    # a row at a time, dropped once read: memory stays bounded on a big sheet
+                    open_elements[-1].remove(elem)
+    return {name: cells for name, cells in found.items() if cells}
 
 
 _ERROR_CELL = re.compile(
