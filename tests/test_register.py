@@ -332,6 +332,7 @@ def test_ods_error_cells_are_placed_across_repeated_rows_and_columns(tmp_path: P
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("content.xml", content)
     assert _ods_error_cells(path) == {"甲": {(3, 3): "#N/A"}, "乙": {(0, 0): "#REF!"}}
-    with zipfile.ZipFile(path, "w") as zf:  # no error mark: nothing is parsed
-        zf.writestr("content.xml", content.replace('value-type="error"', 'value-type="string"'))
+    with zipfile.ZipFile(path, "w") as zf:  # no error mark: not parsed (it would not parse)
+        zf.writestr("content.xml", content.replace('value-type="error"', 'value-type="string"')
+                    + "<unclosed")
     assert _ods_error_cells(path) == {}

@@ -444,11 +444,10 @@ def read_settings(sheets: dict[str, Sequence[Sequence[Any]]], *, source: str | N
     """
     settings = Settings(source=source)
     reader = _Reader(settings)
-    roles = {header_key(n): role for role, names in SETTINGS_SHEETS.items() for n in names}
     for name, rows in sheets.items():
-        role = roles.get(header_key(name))
+        role = sheet_role(name)
         if role == "settings":
             reader.key_values(name, rows)
-        elif role is not None:
+        elif role not in (None, "tool"):
             getattr(reader, role)(name, rows)
     return settings

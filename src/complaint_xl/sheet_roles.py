@@ -30,12 +30,12 @@ TOOL_SHEETS: Final[tuple[str, ...]] = (
 """Sheets the product itself writes or ships; never read as a register."""
 
 
+_ROLES: Final[dict[str, str]] = {
+    **{header_key(n): "tool" for n in TOOL_SHEETS},
+    **{header_key(n): role for role, names in SETTINGS_SHEETS.items() for n in names},
+}
+
+
 def sheet_role(name: str) -> str | None:
     """The settings role of a sheet name, 'tool' for the product's own sheets, else None."""
-    key = header_key(name)
-    for role, names in SETTINGS_SHEETS.items():
-        if key in {header_key(n) for n in names}:
-            return role
-    if key in {header_key(n) for n in TOOL_SHEETS}:
-        return "tool"
-    return None
+    return _ROLES.get(header_key(name))

@@ -23,7 +23,7 @@ from complaint_xl.outputs.drafts import OutputFolder
 from complaint_xl.outputs.email import is_address, render_draft
 from complaint_xl.outputs.files import safe_filename
 from complaint_xl.outputs.weekly_html import render_page, summary_text
-from complaint_xl.outputs.weekly_mail import attachable, weekly_draft
+from complaint_xl.outputs.weekly_mail import weekly_draft
 from complaint_xl.outputs.weekly_xlsx import write_weekly_xlsx
 from complaint_xl.settings import Settings
 
@@ -81,7 +81,7 @@ def write_weekly(report: WeeklyReport, folder: str | Path, settings: Settings,
         raise
     out.save()
     messages = list(out.warnings)
-    if not attachable(written[0], settings):
+    if not draft.attachments:  # above the settings' limit: the draft says where it is
         size, limit = written[0].stat().st_size / 1024**2, settings.mail_attachment_max_mb
         messages.append(
             f"{written[0].name} 有 {size:.1f} MB，超过附件上限 {limit} MB：邮件草稿没有附上它，"

@@ -17,7 +17,7 @@ from complaint_xl.outputs.templating import render
 from complaint_xl.outputs.weekly_html import summary_text, view
 from complaint_xl.settings import Settings
 
-__all__ = ["MAIL_CHARTS", "attachable", "weekly_draft"]
+__all__ = ["MAIL_CHARTS", "weekly_draft"]
 
 MAIL_CHARTS: Final[tuple[str, ...]] = ("trend", "by_type", "by_support_unit")
 """Charts shown inline in the mail (the aging chart stays in the page and workbook)."""
@@ -29,7 +29,7 @@ def _recipients(settings: Settings) -> list[Recipient]:
     return [Recipient(names.get(a.casefold(), a.split("@")[0]), a) for a in settings.report_recipients]
 
 
-def attachable(workbook: Path, settings: Settings) -> bool:
+def _attachable(workbook: Path, settings: Settings) -> bool:
     """Whether the workbook is small enough to go with the mail (``mail_attachment_max_mb``)."""
     limit = settings.mail_attachment_max_mb
     return limit > 0 and workbook.stat().st_size <= limit * 1024 * 1024
@@ -46,7 +46,7 @@ def weekly_draft(report: WeeklyReport, settings: Settings, charts: Mapping[str, 
     cids = {name: f"{name}-{report.week_label}@complaint-xl.invalid" for name in MAIL_CHARTS
             if name in charts}
     context = view(report, lang, {name: f"cid:{cid}" for name, cid in cids.items()})
-    attached = attachment is not None and attachable(attachment, settings)
+    attached = attachment is not None and _attachable(attachment, settings)
     context["attachment"] = attachment.name if attachment else ""
     context["attached"] = attached
     if attachment is not None and not attached:

@@ -22,8 +22,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 __all__ = [
+    "EXCEL_EPOCH",
     "SAFE_OPTIONS",
     "add_table",
+    "excel_serials",
     "open_workbook",
     "set_widths",
     "table_name",
@@ -96,8 +98,7 @@ def _column_cells(series: pd.Series) -> tuple[list[Any], str]:
     """
     kind = series.dtype.kind
     if kind == "M":
-        days = (series.to_numpy(dtype="datetime64[ns]") - _EXCEL_EPOCH) / np.timedelta64(1, "D")
-        return [None if x != x else x for x in days.tolist()], "d"
+        return [None if x != x else x for x in excel_serials(series).tolist()], "d"
     if kind == "b":
         return series.tolist(), "b"
     if kind in "iuf":
@@ -108,7 +109,13 @@ def _column_cells(series: pd.Series) -> tuple[list[Any], str]:
     return values, "?"
 
 
-_EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
+EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
+"""Day 0 of Excel's date serials (1900 system, past its leap-year bug)."""
+
+
+def excel_serials(series: pd.Series) -> np.ndarray:
+    """A date column as Excel serials (float days, NaN for NaT), by numpy."""
+    return (series.to_numpy(dtype="datetime64[ns]") - EXCEL_EPOCH) / np.timedelta64(1, "D")
 
 
 def write_table(

@@ -35,14 +35,13 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_range, xl_r
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from complaint_xl.outputs.xlsx import add_table, set_widths
+from complaint_xl.outputs.xlsx import EXCEL_EPOCH, add_table, excel_serials, set_widths
 
 __all__ = ["MAX_LINKS", "Links", "PendingRows", "fill_rows", "table_later"]
 
 MAX_LINKS: Final[int] = 65_530
 """Excel's limit of hyperlinks per worksheet (XlsxWriter drops any beyond it)."""
 
-_EXCEL_EPOCH: Final = np.datetime64("1899-12-30", "ns")
 _MAX_UTF16: Final[int] = 32_767
 _CHUNK: Final[int] = 5_000
 """Rows built and compressed at a time, so memory stays bounded on a million-row list."""
@@ -320,8 +319,7 @@ def _fill(cells: np.ndarray, series: pd.Series, style: int | None, date_style: i
     s = "" if style is None else f' s="{style}"'
     kind = series.dtype.kind
     if kind == "M":
-        days = (series.to_numpy(dtype="datetime64[ns]") - _EXCEL_EPOCH) / np.timedelta64(1, "D")
-        _put_numbers(cells, days, s)
+        _put_numbers(cells, excel_serials(series), s)
     elif kind == "b" and not series.hasnans:
         _put(cells, f'"{s} t="b"><v>', _BOOLS[series.to_numpy(dtype=bool).astype(np.intp)], "</v></c>")
     elif kind in "iuf":
@@ -411,7 +409,7 @@ def _rest(s: str, ds: str, v: Any) -> str:
         stamp = pd.Timestamp(v)
         if stamp is pd.NaT:
             return ""
-        days = (stamp.tz_localize(None) - pd.Timestamp(_EXCEL_EPOCH)) / pd.Timedelta(days=1)
+        days = (stamp.tz_localize(None) - pd.Timestamp(EXCEL_EPOCH)) / pd.Timedelta(days=1)
         return f'"{ds}><v>{days:.16G}</v></c>'
     if isinstance(v, int | float | np.integer | np.floating):
         v = float(v)
