@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,9 +11,6 @@ import pytest
 import xlsxwriter
 
 AS_OF = dt.date(2026, 11, 29)
-# The project's shared/ folder sits beside the checkout (CI lays a copy there);
-# COMPLAINT_XL_SHARED points elsewhere for a clone made in another place.
-SHARED = Path(os.environ.get("COMPLAINT_XL_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 DATA = Path(__file__).resolve().parent / "data"
 
 STANDARD_HEADER = [

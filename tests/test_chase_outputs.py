@@ -47,7 +47,7 @@ def test_chase_list_workbook(register, tmp_path):
     assert wb.sheetnames == ["催办清单", "按跟进人员", "按支援单位", "说明"]
     ws = wb["催办清单"]
     [(name, ref)] = ws.tables.items()
-    assert (name, ref) == ("T_chase", "A3:U7")  # header + 4 items
+    assert (name, ref) == ("T_chase", "A3:V7")  # header + 4 items
     header = [c.value for c in ws[3]]
     for label in ("跟进人员", "客户", "投诉项目", "解决期限", "逾期工作日", "级别", "支援单位",
                   "支援或协助需求点", "进展情况"):
@@ -58,6 +58,7 @@ def test_chase_list_workbook(register, tmp_path):
     assert [(r[col["状态"]], r[col["逾期工作日"]], r[col["级别"]]) for r in body] == [
         ("逾期", 11, 3), ("逾期", 4, 3), ("逾期", 2, 1), ("即将到期", None, None)]
     assert body[3][col["剩余工作日"]] == 1
+    assert [r[col["备注"]] for r in body] == [None] * 4  # nothing passed on a day off, no bad deadline
     assert body[0][col["解决期限"]] == dt.datetime(2026, 9, 20)
     # User text that looks like a formula or a number stays text.
     formula_cell = ws.cell(row=4, column=col["客户"] + 1)
@@ -68,7 +69,7 @@ def test_chase_list_workbook(register, tmp_path):
     rules = {r.formula[0]: r.dxf.fill.bgColor.rgb for cf in ws.conditional_formatting
              for r in cf.rules}
     assert rules == {'$A4="逾期"': "FFFFC7CE", '$A4="即将到期"': "FFFFEB9C"}
-    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"A4:U7"}
+    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"A4:V7"}
 
 
 def test_summary_sheets(register, tmp_path):

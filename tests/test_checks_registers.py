@@ -5,12 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from tests.conftest import AS_OF, DATA
+from tests.conftest import AS_OF, DATA, row
 
 import complaint_xl
 from complaint_xl.checks import Report
+from complaint_xl.kpi import weekly
 from complaint_xl.sample import make_register, sample_settings_sheets, write_register_xlsx
+
+
+def _ineffective_rows(frame: pd.DataFrame, first_row: int) -> list[list[object]]:
+    """[Excel row, field, code] of each row the generator closed as 无效, worked out with pandas."""
+    closed_ineffective = (frame["closed"] == "是") & (frame["effect"] == "无效")
+    return [[first_row + i, "effect", "closed-but-ineffective"] for i in frame.index[closed_ineffective]]
+
+
+def _found(report: Report, code: str) -> list[list[object]]:
+    return sorted(list(r) for r in report.flatten(["row", "field", "code"]) if r[2] == code)
 
 
 def _validate(path: Path, as_of: dt.date = AS_OF) -> Report:
@@ -68,15 +80,49 @@ def test_a_clean_sample_register_has_no_error(tmp_path: Path) -> None:
     # the only warnings a clean register gets are the ones the generator means: fixes judged
     # 无效 on closed complaints (a new corrective action is due)
     assert set(report.table["code"]) == {"closed-but-ineffective"}
-    assert len(report) == int(((frame["effect"] == "无效") & (frame["closed"] == "是")).sum())
+    expected = _ineffective_rows(frame, first_row=4)  # a title, a blank row, the header: row 4 on
+    assert len(expected) > 30  # the generator closes about 1 in 10 as 无效
+    assert _found(report, "closed-but-ineffective") == expected
+    assert len(report) == len(expected)
 
 
 def test_the_sample_with_its_planted_mistakes(tmp_path: Path) -> None:
     as_of = dt.date(2026, 11, 29)
     frame = make_register(500, as_of=as_of, seed=5)
     path = write_register_xlsx(frame, tmp_path / "planted.xlsx", extra_sheets=sample_settings_sheets())
-    codes = _validate(path, as_of).table["code"].value_counts().to_dict()
-    codes.pop("closed-but-ineffective")
+    report = _validate(path, as_of)
+    codes = report.table["code"].value_counts().to_dict()
+    # the planted mistakes touch no 效果评估 or 是否结案: every row closed as 无效 is still found
+    expected = _ineffective_rows(frame, first_row=2)
+    assert expected and _found(report, "closed-but-ineffective") == expected
+    assert codes.pop("closed-but-ineffective") == len(expected)
     assert codes == {"vague-problem": 1, "unknown-type": 1, "date-text": 1, "owner-missing": 1,
                      "deadline-before-raised": 1, "duplicate-complaint": 1,
                      "support-need-missing": 1}
+
+
+# Closed in 2026-W48 (Mon 11-23 .. Sun 11-29), each judged as its 效果评估 says.
+EFFECTS = ["无效", "Ineffective", "not effective", "no effect", " 无效 ", "有效", "部分有效"]
+INEFFECTIVE_ROWS = [2, 3, 4, 5, 6]
+"""Excel rows of the closures above whose fix did not work (every spelling of 无效)."""
+
+
+def test_checks_and_weekly_report_agree_on_which_closures_were_ineffective(make_xlsx) -> None:
+    rows = [row(seq=i + 1, customer=f"客户{i}(经销商)", owner="李明", type="品质",
+                problem=f"客户{i}反映生态板（型号A3-18，批次20261120）表面起泡，涉及30张",
+                raised_on=dt.date(2026, 11, 16), deadline=dt.date(2026, 12, 4), effect=effect,
+                summary="已更换", closed="是", closed_on=dt.date(2026, 11, 25), severity="一般")
+            for i, effect in enumerate(EFFECTS)]
+    path, monday = make_xlsx(rows), dt.date(2026, 11, 30)  # the report's week: 2026-W48
+    report = _validate(path, monday)
+    flagged = [r for r, _f, _c in _found(report, "closed-but-ineffective")]
+    assert flagged == INEFFECTIVE_ROWS
+    loaded = complaint_xl.load(path, as_of=monday)
+    effect = weekly(loaded.register, loaded.settings, loaded.calendar, loaded.as_of).to_json()["effect"]
+    assert effect["closed"] == len(EFFECTS)
+    listed = sorted(item["row"] for item in effect["ineffective"])
+    assert listed == flagged, (
+        "validate and the weekly report disagree on which 效果评估 values mean ineffective "
+        f"(both should use schema.EFFECT_INEFFECTIVE): validate flags rows {flagged}, the report lists "
+        f"{listed} (effects by row: {dict(zip(range(2, 2 + len(EFFECTS)), EFFECTS, strict=True))}); "
+        "one definition of the word should serve both")

@@ -323,9 +323,12 @@ def test_numbering_restarts_on_each_monthly_sheet(tmp_path: Path) -> None:
     wb.save(book)
     loaded = complaint_xl.load(book, as_of=dt.date(2026, 11, 29))
     report = complaint_xl.validate(loaded.register, loaded.settings, loaded.as_of)
-    # 序号 1 and 2 again on the second sheet are fine; the copied complaint is not
-    assert report.flatten(["sheet", "row", "code"]) == [["2026-11", 4, "duplicate-complaint"]]
-    assert report.findings[0].message.startswith("与“2026-10”表第 2 行重复")
+    # 序号 1 and 2 again on the second sheet are fine; the complaint copied to the second
+    # sheet is read once (issue 12), and the reader's warning names the row it dropped
+    assert report.flatten(["sheet", "row", "code"]) == []
+    assert len(loaded.register) == 4
+    (note,) = [p for k, p in loaded.register.notes if k == "sheets-repeated"]
+    assert (note["sheet"], note["rows"], note["others"]) == ("2026-11", "4", "“2026-10”")
 
 
 def test_excel_error_values_in_any_field(tmp_path: Path) -> None:

@@ -2,29 +2,88 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 import sys
+from importlib.metadata import version
 
+import click
 import pytest
 from click.testing import CliRunner
 
+import complaint_xl
 from complaint_xl.cli import cli
 
-COMMANDS = ["validate", "chase", "report", "new-workbook", "demo"]
+COMMANDS = sorted(cli.commands)
+"""Every command click knows: a new command is checked without editing this file."""
+REGISTER_COMMANDS = sorted(name for name, command in cli.commands.items()
+                           if any(p.name == "register" for p in command.params))
+
+
+def examples(help_text: str) -> list[list[str]]:
+    """The command lines under the help's "Example:"/"Examples:" heading."""
+    lines = help_text.splitlines()
+    heads = [i for i, line in enumerate(lines) if re.fullmatch(r"\s*Examples?:\s*", line)]
+    assert len(heads) == 1, f"one Example(s): heading in\n{help_text}"
+    found = []
+    for line in lines[heads[0] + 1:]:
+        if not line.strip():
+            break
+        found.append(shlex.split(line))
+    return found
+
+
+def help_of(*args: str) -> str:
+    """The help text as `complaint-xl ARGS --help` prints it."""
+    result = CliRunner().invoke(cli, [*args, "--help"], prog_name="complaint-xl")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def parse(args: list[str]) -> click.Context:
+    """Parse a command line as click would run it (options, choices, callbacks), not run it."""
+    assert args[0] == "complaint-xl", args
+    command = cli.commands[args[1]]
+    return command.make_context(args[1], args[2:], parent=click.Context(cli, info_name="complaint-xl"))
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command: str) -> None:
-    result = CliRunner().invoke(cli, [command, "--help"])
-    assert result.exit_code == 0
-    assert "Example" in result.output and f"complaint-xl {command}" in result.output
+    text = help_of(command)
+    assert text.startswith(f"Usage: complaint-xl {command} [OPTIONS]"), text
+    short = cli.commands[command].get_short_help_str(limit=300)
+    assert short and short in " ".join(text.split())  # the docstring's first line
+    shown = examples(text)
+    assert shown, f"{command} --help shows no example"
+    for args in shown:
+        assert args[:2] == ["complaint-xl", command], args
+        parse(args)  # every example is a command line click accepts
 
 
-@pytest.mark.parametrize("command", ["validate", "chase", "report"])
+def test_the_group_help_lists_every_command_with_working_examples() -> None:
+    text = help_of()
+    assert text.startswith("Usage: complaint-xl [OPTIONS] COMMAND"), text
+    listed = text.split("\nCommands:\n", 1)[1]
+    names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and
+             not line.startswith("   ")]
+    assert sorted(names) == COMMANDS
+    for args in examples(text):
+        assert args[1] in cli.commands, args
+        parse(args)
+
+
+def test_every_register_command_is_found_and_shares_the_options() -> None:
+    assert {"validate", "chase", "report"} <= set(REGISTER_COMMANDS)
+
+
+@pytest.mark.parametrize("command", REGISTER_COMMANDS)
 def test_shared_options_are_on_every_register_command(command: str) -> None:
-    result = CliRunner().invoke(cli, [command, "--help"])
-    for option in ("--today", "--json", "--out", "--map", "--country", "--lang", "--date-order"):
-        assert option in result.output
+    text = help_of(command)
+    assert text.startswith(f"Usage: complaint-xl {command} [OPTIONS] REGISTER"), text
+    shown = set(re.findall(r"^ {2}(?:-\w, )?(--[\w-]+)", text, re.MULTILINE))
+    assert {"--today", "--json", "--out", "--map", "--country", "--lang", "--date-order",
+            "--help"} <= shown
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -51,4 +110,6 @@ def test_bad_option_values_are_one_line_exit_2(args: list[str], words: str) -> N
 
 def test_version() -> None:
     done = _run("--version")
-    assert done.returncode == 0 and "0.1.0" in done.stdout
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"complaint-xl, version {version('complaint-xl')}\n"
+    assert version("complaint-xl") == complaint_xl.__version__  # one version, not two

@@ -240,6 +240,32 @@ def test_a_broken_template_fails_in_one_line_without_partial_files(command: str,
     assert _sha(register) == before
 
 
+@pytest.mark.parametrize(("command", "names"), [
+    ("chase", ("chase_owner.html", "chase_owner.txt")),
+    ("report", ("weekly.html", "weekly_mail.html", "weekly.txt")),
+])
+def test_a_template_that_reaches_for_python_is_refused(command: str, names: tuple[str, ...],
+                                                       tmp_path: Path) -> None:
+    # Team templates come from a shared folder: one that tries to run code must not.
+    marker = tmp_path / "ran"
+    templates = tmp_path / "模板"
+    (templates / "zh").mkdir(parents=True)
+    payload = ("<p>{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}</p>\n")
+    for name in names:
+        (templates / "zh" / name).write_text("第一行\n" + payload, encoding="utf-8")
+    sheets = sample_settings_sheets()
+    sheets["设置"].append(["模板文件夹", str(templates), ""])
+    register = write_xlsx(tmp_path / "reg.xlsx", {"登记表": [list(STANDARD_HEADER), _overdue()],
+                                                  **sheets})
+    out = tmp_path / "out"
+    line = _one_line_error(_run(*_command(command, register, out)))
+    assert not marker.exists()
+    assert "不允许" in line and "第 2 行" in line
+    assert any(name in line for name in names)
+    assert not list(out.rglob("*.eml")) if out.exists() else True
+    _no_partial_files(out)
+
+
 # -- running twice ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("command", ["validate", "chase", "report"])

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+from html.parser import HTMLParser
 
+import openpyxl
 from click.testing import CliRunner
 
 from complaint_xl.cli import cli
 from complaint_xl.demo import run_demo
 from complaint_xl.kpi import weekly
+from complaint_xl.kpi.labels import FIGURES
 from complaint_xl.loading import load
 from complaint_xl.outputs.drafts import MANIFEST
 from kpi_helpers import AS_OF, ROWS
@@ -56,6 +61,57 @@ def test_readable_summary_and_files(make_xlsx, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "weekly-2026-W41.eml",
                                                       "weekly-2026-W41.html", "weekly-2026-W41.xlsx"]
     assert "周报收件人" in result.stderr  # no recipients configured: said, not silent
+
+
+class _Texts(HTMLParser):
+    """The text of each element a page shows, by tag."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.texts: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in ("meta", "link", "img", "br"):
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
+
+    def handle_data(self, data: str) -> None:
+        if self.open and data.strip():
+            self.texts.setdefault(self.open[-1], []).append(data.strip())
+
+
+def test_the_files_hold_the_week_and_the_figures_of_the_json(make_xlsx, tmp_path):
+    path = make_xlsx(ROWS)
+    out = tmp_path / "周报"
+    assert invoke(str(path), "--today", AS_OF.isoformat(), "--out", str(out)).exit_code == 0
+    totals = json.loads(invoke(str(path), "--today", AS_OF.isoformat(), "--json").stdout)["totals"]
+    assert (totals["new"], totals["closed"], totals["closed_on_time"]) == (2, 3, 1)  # kpi_helpers
+    # the workbook: its sheets, and the headline row under the figures' names equal to --json
+    book = openpyxl.load_workbook(out / "weekly-2026-W41.xlsx")
+    assert book.sheetnames == ["摘要", "趋势", "按投诉项目", "按支援单位", "按跟进人员", "按客户属性",
+                               "按责任方类别", "按严重程度", "重复投诉", "明细"]
+    rows = [list(r) for r in book["摘要"].iter_rows(values_only=True)]
+    assert rows[0][0].startswith("客户投诉周报 2026-W41")
+    head = next(i for i, r in enumerate(rows) if FIGURES["new"][0] in r)
+    shown = {label: value for label, value in zip(rows[head], rows[head + 1], strict=True) if label}
+    assert {key: shown[zh] for key, (zh, _en) in FIGURES.items()} == totals
+    # the page: its title and heading name the week
+    page = _Texts()
+    page.feed((out / "weekly-2026-W41.html").read_text(encoding="utf-8"))
+    assert page.texts["title"][0].startswith("客户投诉周报 2026-W41")
+    assert page.texts["h1"] == page.texts["title"]
+    # the draft: well-formed, its subject names the week, the workbook attached
+    draft = email.message_from_bytes((out / "weekly-2026-W41.eml").read_bytes(),
+                                     policy=email.policy.strict)
+    assert "2026-W41" in draft["Subject"]
+    assert draft["X-Unsent"] == "1"
+    assert [p.get_filename() for p in draft.iter_attachments()] == ["weekly-2026-W41.xlsx"]
+    body = draft.get_body(("plain",))
+    assert body is not None and "2026-W41" in body.get_content()
 
 
 def test_summary_without_out_writes_nothing(make_xlsx, tmp_path, monkeypatch):

@@ -170,7 +170,8 @@ def test_settings_round_trip(tmp_path: Path, lang: str) -> None:
     read = load(path, as_of=BUILD_DATE).settings
     assert read.problems == []
     for f in dataclasses.fields(Settings):
-        if f.name in ("holidays", "problems", "source", "rules"):
+        if f.name in ("holidays", "official_holiday_years", "estimated_holiday_years",
+                      "problems", "source", "rules"):
             continue
         assert getattr(read, f.name) == getattr(chosen, f.name), f.name
     from complaint_xl.checks import CATALOGUE
@@ -188,6 +189,10 @@ def test_settings_round_trip(tmp_path: Path, lang: str) -> None:
     assert read.holidays == expected
     assert read.holidays[dt.date(2026, 2, 28)] is True  # a Saturday worked for the Spring Festival
     assert read.holidays[dt.date(2026, 10, 1)] is False
+    # Each year is written as official (the package has it) or as an estimate, never both.
+    assert read.official_holiday_years | read.estimated_holiday_years == {2026, 2027}
+    assert 2026 in read.official_holiday_years
+    assert not read.official_holiday_years & read.estimated_holiday_years
 
 
 def test_demo_settings_round_trip(demo: Path) -> None:
@@ -220,6 +225,58 @@ def _parts(path: Path) -> dict[str, bytes]:
     return parts
 
 
+def _what_matters(path: Path) -> dict[str, object]:
+    """What a user of the workbook gets, aspect by aspect, as read back by openpyxl and olevba."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    seen: dict[str, object] = {
+        "sheet names": wb.sheetnames,
+        "sheet code names": [ws.sheet_properties.codeName for ws in wb.worksheets],
+        "defined names": {name: (d.attr_text, d.localSheetId, d.hidden)
+                          for name, d in sorted(wb.defined_names.items())},
+    }
+    for ws in wb.worksheets:
+        seen[f"{ws.title}: cells"] = {c.coordinate: c.value for row in ws.iter_rows() for c in row
+                                      if c.value is not None}
+        seen[f"{ws.title}: frozen panes, sheet names"] = (ws.freeze_panes, dict(ws.defined_names))
+        seen[f"{ws.title}: data validations"] = sorted(
+            (str(v.sqref), v.type, v.operator, v.formula1, v.formula2, v.allow_blank, v.showDropDown,
+             v.showInputMessage, v.promptTitle, v.prompt, v.showErrorMessage, v.errorStyle,
+             v.errorTitle, v.error) for v in ws.data_validations.dataValidation)
+        seen[f"{ws.title}: conditional formats"] = [
+            (str(cf.sqref), [(r.type, r.operator, r.formula, r.priority, r.stopIfTrue, r.dxfId)
+                             for r in cf.rules]) for cf in ws.conditional_formatting]
+        seen[f"{ws.title}: tables"] = {
+            t.name: (t.ref, t.displayName, [c.name for c in t.tableColumns],
+                     t.tableStyleInfo.name if t.tableStyleInfo else None, t.headerRowCount)
+            for t in ws.tables.values()}
+    parser = VBA_Parser(str(path))
+    try:
+        seen["VBA modules"] = {stream.split("/")[-1]: lines(code)
+                               for _, stream, _, code in parser.extract_macros()}
+    finally:
+        parser.close()
+    with zipfile.ZipFile(path) as z:
+        vml = b"".join(z.read(n) for n in sorted(z.namelist()) if n.endswith(".vml")).decode()
+    seen["buttons (macro, caption)"] = re.findall(
+        r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml), re.findall(r"<font[^>]*>([^<]+)</font>", vml)
+    return seen
+
+
+def _first_difference(a: object, b: object) -> str:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b), key=str):
+            if a.get(key) != b.get(key):
+                return f"[{key!r}]: committed {a.get(key)!r}, built {b.get(key)!r}"
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
+            if x != y:
+                return f"[{i}]: committed {x!r}, built {y!r}"
+        return f"committed {len(a)} items, built {len(b)}"
+    return f"committed {a!r}, built {b!r}"
+
+
 @pytest.mark.parametrize("name", list(COMMITTED))
 def test_committed_workbook_equals_what_new_workbook_builds(tmp_path: Path, name: str) -> None:
     """Rebuild with: python -m complaint_xl.workbook.build"""
@@ -228,10 +285,23 @@ def test_committed_workbook_equals_what_new_workbook_builds(tmp_path: Path, name
     result = CliRunner().invoke(cli, [*args, *(["--demo"] if COMMITTED[name] else [])])
     assert result.exit_code == 0, result.output
     assert str(target) in result.output
-    committed, built = _parts(ROOT / "workbook" / name), _parts(target)
-    assert sorted(committed) == sorted(built)
-    different = [n for n in built if built[n] != committed[n]]
-    assert different == [], "rebuild with: python -m complaint_xl.workbook.build"
+    committed, built = _what_matters(ROOT / "workbook" / name), _what_matters(target)
+    assert set(committed) == set(built), "rebuild with: python -m complaint_xl.workbook.build"
+    different = [f"{aspect}{_first_difference(committed[aspect], built[aspect])}"
+                 for aspect in committed if committed[aspect] != built[aspect]]
+    assert different == [], "\n".join([*different, "rebuild with: python -m complaint_xl.workbook.build"])
+    # the aspects were read, not empty: a reader that saw nothing would compare equal
+    assert committed["VBA modules"] and committed["defined names"]
+    assert committed["投诉登记: data validations"] and committed["投诉登记: conditional formats"]
+    assert committed["投诉登记: tables"] and committed["buttons (macro, caption)"][0]
+
+
+def test_two_builds_in_a_row_are_identical_apart_from_timestamps(tmp_path: Path) -> None:
+    first = build_workbook(tmp_path / "a" / "complaints-demo.xlsm", demo=True, today=BUILD_DATE)
+    second = build_workbook(tmp_path / "b" / "complaints-demo.xlsm", demo=True, today=BUILD_DATE)
+    a, b = _parts(first), _parts(second)
+    assert sorted(a) == sorted(b)
+    assert [n for n in a if a[n] != b[n]] == [], "the build is not deterministic"
 
 
 def test_new_workbook_refuses_a_name_without_xlsm(tmp_path: Path) -> None:
@@ -286,11 +356,14 @@ def test_libreoffice_sees_the_colour_rules_and_names(fods: object) -> None:
     for target in targets:
         conditions = [c for t, c in rules if t == target]
         assert len(conditions) == 3
-        assert any("[.$L4]&lt;TODAY()" in c or "[.$L4]<TODAY()" in c for c in conditions)
-        assert any("NETWORKDAYS" in c and "DueSoonDays" in c for c in conditions)
+        # The rule of complaint_xl.deadlines (its semantics: tests/test_overdue_rule.py).
+        assert any("INT([.$L4])&lt;TODAY()" in c or "INT([.$L4])<TODAY()" in c for c in conditions)
+        assert any("NETWORKDAYS" in c and "DueSoonDays" in c and "HolidayKinds" in c
+                   for c in conditions)
     defined = names(fods)
     for name in ("List_Types", "List_SupportUnits", "List_Closed", "List_Effect", "List_Severity",
-                 "Holidays", "DueSoonDays", "CXL_Settings", "CXL_Lists", "CXL_Holidays"):
+                 "Holidays", "HolidayKinds", "DueSoonDays", "CXL_Settings", "CXL_Lists",
+                 "CXL_Holidays"):
         assert name in defined, name
     assert defined["DueSoonDays"].endswith("$B$6")
     assert "OFFSET" in defined["List_Types"] and "列表" in defined["List_Types"]

@@ -82,10 +82,12 @@ def test_status_texts_match_the_chase_definitions() -> None:
     closed = [["否"], ["否"], [None], [None], [None], ["是"], [None]]
     closed_on = [[None], [None], [None], [None], [None], [None], [D(2026, 11, 2)]]
     assert cxl_status(deadlines, closed, closed_on, TODAY) == [
-        ["逾期 5 天"], ["今天到期"], ["1 天内到期"], ["正常"], ["无期限"], ["已结案"], ["已结案"]]
+        ["逾期 5 个工作日"], ["今天到期"], ["1 个工作日内到期"], ["正常"], ["无期限"], ["已结案"],
+        ["已结案"]]
     english = [["项目", "值"], ["语言", "en"], ["到期提醒(工作日)", 0]]
     assert cxl_status(D(2026, 11, 30), "N", None, serial(TODAY.date()), None, english) == "on track"
-    assert cxl_status(D(2026, 11, 20), None, None, "2026-11-27", None, english) == "overdue 5 days"
+    assert cxl_status(D(2026, 11, 20), None, None, "2026-11-27", None, english) == \
+        "5 working days overdue"
     assert cxl_status(D(2026, 11, 20), None, None, "someday") == "日期无法识别"
 
 

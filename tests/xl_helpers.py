@@ -132,14 +132,14 @@ def after_actions(book: xw.Book, before: Mapping[str, Sequence[Sequence[Any]]], 
     with tempfile.TemporaryDirectory(prefix="lo-xl-") as profile:
         # LibreOffice keeps an .xlsx file's cached results unless told to recalculate on load.
         (Path(profile) / "user").mkdir()
-        (Path(profile) / "user" / "registrymodifications.xcu").write_text(_RECALC, encoding="utf-8")
+        (Path(profile) / "user" / "registrymodifications.xcu").write_text(RECALC_ON_LOAD, encoding="utf-8")
         subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
                         "--convert-to", "xlsx", "--outdir", str(out), str(source)],
                        capture_output=True, timeout=180, check=True)
     return file_sheets(out / "replayed.xlsx"), hidden
 
 
-_RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+RECALC_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">

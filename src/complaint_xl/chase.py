@@ -2,10 +2,10 @@
 
 Rule 3 of the sheet: once help is asked for, follow the complaint until it is closed
 and report to the superior. :func:`chase` is one vectorised pass over the register
-frame (the KPI definitions of ``design.md``: overdue = open and deadline < today,
-``workdays_overdue = workdays(deadline, today)``; due soon = open, today <= deadline
-and ``workdays(today, deadline) <= N``). :func:`write_chase` then writes the chase
-list and the e-mail drafts that the coordinator sends.
+frame; what is overdue or due soon, and by how many working days, is decided by
+:func:`complaint_xl.deadlines.deadline_status`, the rule the KPIs, ``cxl_status`` and
+the workbook's colours share. :func:`write_chase` then writes the chase list and the
+e-mail drafts that the coordinator sends.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from complaint_xl.deadlines import WORDS, deadline_status, deadline_suspect, late_texts
 from complaint_xl.loading import Loaded
 from complaint_xl.register.reader import Register
 from complaint_xl.register.text import fold, map_unique
@@ -45,10 +46,13 @@ __all__ = [
 ITEM_COLUMNS: Final[tuple[str, ...]] = (
     "status", "level", "workdays_overdue", "workdays_left", "sheet", "row", "seq", "owner",
     "superior", "customer", "customer_attr", "key_account", "type", "severity", "is_major",
-    "raised_on", "deadline", "deadline_derived", "support_unit", "support_need", "progress",
-    "problem",
+    "raised_on", "deadline", "deadline_derived", "deadline_suspect", "support_unit",
+    "support_need", "progress", "problem",
 )
-"""Columns of :attr:`ChaseResult.items`, in the order the chase list shows them."""
+"""Columns of :attr:`ChaseResult.items`, in the order the chase list shows them.
+
+``deadline_suspect``: the deadline is before the raised date (validate's error
+``deadline-before-raised``); the item is still chased, with a note to check it."""
 
 KEY_ACCOUNT_ATTRS: Final[frozenset[str]] = frozenset({"大客户", "重点客户", "keyaccount"})
 """A customer attribute that itself says 'key account' (the seed's 客户(属性) column)."""
@@ -56,7 +60,7 @@ KEY_ACCOUNT_ATTRS: Final[frozenset[str]] = frozenset({"大客户", "重点客户
 _JSON_KEYS: Final[tuple[str, ...]] = (
     "row", "seq", "owner", "customer", "type", "deadline", "workdays_overdue", "level",
     "sheet", "customer_attr", "key_account", "severity", "support_unit", "support_need",
-    "deadline_derived", "workdays_left",
+    "deadline_derived", "workdays_left", "deadline_suspect",
 )
 
 
@@ -139,18 +143,15 @@ def chase(register: Register, settings: Settings, calendar: Calendar, as_of: dt.
     complaint is one level higher, at most 3. Due-soon items have level 0.
     """
     frame = register.frame
-    today = np.datetime64(as_of, "D")
-    deadline = frame["deadline"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-    has_deadline = ~np.isnat(deadline)
-    open_ = ~frame["is_closed"].to_numpy(dtype=bool) & has_deadline
-    late = calendar.count(deadline, today)  # NaN where no deadline
-    overdue = open_ & (deadline < today)
-    due_soon = open_ & (deadline >= today) & (-late <= settings.due_soon_days)
-    keep = overdue | due_soon
+    status = deadline_status(frame["deadline"], frame["is_closed"], as_of, calendar,
+                             settings.due_soon_days)
+    keep = status.overdue | status.due_soon
     sub = frame[keep]
-    late = late[keep].astype(np.int64)
-    over = overdue[keep]
+    # workdays(deadline, today): the days late, or minus the days left when due soon.
+    late = -status.workdays_to_deadline[keep].astype(np.int64)
+    over = status.overdue[keep]
     major = sub["is_major"].to_numpy(dtype=bool)
+    suspect = deadline_suspect(sub["deadline"], sub["raised_on"], sub["deadline_derived"])
 
     level = np.where(late > settings.escalate_level3_after, 3,
                      np.where(late > settings.escalate_level2_after, 2, 1))
@@ -175,6 +176,7 @@ def chase(register: Register, settings: Settings, calendar: Calendar, as_of: dt.
         "raised_on": sub["raised_on"].to_numpy(dtype="datetime64[ns]"),
         "deadline": sub["deadline"].to_numpy(dtype="datetime64[ns]"),
         "deadline_derived": sub["deadline_derived"].to_numpy(dtype=bool),
+        "deadline_suspect": suspect,
         "support_unit": _objects(sub["support_unit"]),
         "support_need": _objects(sub["support_need"]),
         "progress": _objects(sub["progress"]),
@@ -337,8 +339,9 @@ _SUMMARY: Final[dict[str, dict[str, str]]] = {
                 "即将到期 {due_soon} 项。",
         "files": "输出到 {folder}：催办清单 {workbook}，邮件草稿 {drafts} 封。",
         "top": "逾期最久的 {n} 项：",
-        "item": "  {owner}｜{customer}｜{type}｜期限 {deadline}｜逾期 {days} 个工作日｜{level} 级"
+        "item": "  {owner}｜{customer}｜{type}｜期限 {deadline}｜{late}｜{level} 级{check}"
                 "（{sheet} 第 {row} 行）",
+        "check": "｜{note}",
         "none": "（未填）",
     },
     "en": {
@@ -346,8 +349,9 @@ _SUMMARY: Final[dict[str, dict[str, str]]] = {
                 "level 3), {due_soon} due soon.",
         "files": "Written to {folder}: chase list {workbook}, {drafts} e-mail drafts.",
         "top": "The {n} most overdue:",
-        "item": "  {owner} | {customer} | {type} | deadline {deadline} | {days} working days overdue "
-                "| level {level} ({sheet} row {row})",
+        "item": "  {owner} | {customer} | {type} | deadline {deadline} | {late} | level {level}"
+                "{check} ({sheet} row {row})",
+        "check": " | {note}",
         "none": "(none)",
     },
 }
@@ -366,9 +370,14 @@ def summary_lines(result: ChaseResult, outputs: ChaseOutputs | None, lang: str =
                                        drafts=len(outputs.drafts)))
     if len(over):
         lines.append(t["top"].format(n=min(top, len(over))))
-        for rec in _records(over.head(top)):
+        shown = over.head(top)
+        # "deadline passed on <date>" where no working day has passed yet, never "0 days".
+        lates = late_texts(shown["workdays_overdue"], shown["deadline"], lang)
+        check = t["check"].format(note=WORDS["suspect"][0 if lang == "zh" else 1])
+        for rec, late in zip(_records(shown), lates, strict=True):
             lines.append(t["item"].format(
                 owner=rec["owner"] or t["none"], customer=rec["customer"] or t["none"],
-                type=rec["type"] or t["none"], deadline=rec["deadline"],
-                days=rec["workdays_overdue"], level=rec["level"], sheet=rec["sheet"], row=rec["row"]))
+                type=rec["type"] or t["none"], deadline=rec["deadline"], late=late,
+                level=rec["level"], check=check if rec["deadline_suspect"] else "",
+                sheet=rec["sheet"], row=rec["row"]))
     return lines

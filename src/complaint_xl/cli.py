@@ -96,12 +96,19 @@ def register_options(func: F) -> F:
         click.option("--date-order", type=click.Choice(["ymd", "dmy", "mdy"]),
                      help="How to read dates like 5/3/2026: dmy (day first) or mdy (month "
                           "first). Default: the workbook's 日期顺序 setting, else ymd only."),
+        click.option("--sheet", "sheets", multiple=True, metavar="NAME",
+                     help="Read this sheet as the register (repeatable; a complaint on two "
+                          "sheets counts once). Default: the sheets sharing the register's "
+                          "header."),
     ]
 
     @functools.wraps(func)
-    def keep_date_order(*args: Any, date_order: str | None = None, **kwargs: Any) -> Any:
-        # Read by load_register: one reader option need not widen every command's signature.
-        click.get_current_context().meta["complaint_xl.date_order"] = date_order
+    def keep_date_order(*args: Any, date_order: str | None = None,
+                        sheets: tuple[str, ...] = (), **kwargs: Any) -> Any:
+        # Read by load_register: reader options need not widen every command's signature.
+        meta = click.get_current_context().meta
+        meta["complaint_xl.date_order"] = date_order
+        meta["complaint_xl.sheets"] = sheets
         return func(*args, **kwargs)
 
     wrapped: Any = keep_date_order
@@ -110,19 +117,27 @@ def register_options(func: F) -> F:
     return wrapped  # type: ignore[no-any-return]
 
 
+_LANG = "complaint_xl.lang"
+"""click's ctx.meta key of the run's language once the workbook's settings are read."""
+
+
 def handle_errors(func: F) -> F:
     """Turn anything the user can fix into one line on stderr and exit code 2."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        lang = kwargs.get("lang") or "zh"
+        def lang() -> str:
+            # --lang, else the workbook's 语言 setting once it is read (load_register), else zh.
+            ctx = click.get_current_context(silent=True)
+            return kwargs.get("lang") or (ctx.meta.get(_LANG) if ctx else None) or "zh"
+
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 return func(*args, **kwargs)
             except ComplaintXLError as exc:
-                _say_warnings(caught, lang)
-                click.echo(f"complaint-xl: {exc.message(lang)}", err=True)
+                _say_warnings(caught, lang())
+                click.echo(f"complaint-xl: {exc.message(lang())}", err=True)
                 sys.exit(2)
             except (click.exceptions.Exit, click.ClickException, SystemExit):
                 raise
@@ -133,21 +148,24 @@ def handle_errors(func: F) -> F:
             except Exception as exc:
                 if os.environ.get("COMPLAINT_XL_DEBUG"):
                     raise
-                _say_warnings(caught, lang)
-                prefix = "意外错误" if lang == "zh" else "unexpected error"
+                _say_warnings(caught, lang())
+                prefix = "意外错误" if lang() == "zh" else "unexpected error"
                 click.echo(f"complaint-xl: {prefix}: {type(exc).__name__}: {exc} "
                            "(COMPLAINT_XL_DEBUG=1 shows details)", err=True)
                 sys.exit(2)
             finally:
-                _say_warnings(caught, lang)
+                _say_warnings(caught, lang())
 
     return wrapper  # type: ignore[return-value]
 
 
 def _say_warnings(caught: list[warnings.WarningMessage], lang: str) -> None:
+    """Print the run's warnings on stderr, each in ``lang`` when it is told in both languages."""
+    from complaint_xl.errors import warning_text
+
     prefix = "警告" if lang == "zh" else "warning"
     for w in caught:
-        click.echo(f"complaint-xl: {prefix}: {w.message}", err=True)
+        click.echo(f"complaint-xl: {prefix}: {warning_text(w.message, lang)}", err=True)
     caught.clear()
 
 
@@ -167,19 +185,25 @@ def open_register(register: Path, *, read_ahead: bool = True) -> Book:
 
 def load_register(book: Book, today: dt.date | None, mapping: dict[str, str],
                   country: str | None, lang: str | None,
-                  prepare: Callable[[Settings], object] | None = None) -> Loaded:
-    """Read the opened register and tell the user about notes such as a lock file.
+                  prepare: Callable[[Settings], object] | None = None, *,
+                  command: str | None = None, settings_warnings: bool = True) -> Loaded:
+    """Read the opened register and tell the user what they should know about the reading.
 
+    On stderr, in the run's language: the register's notes (a lock file, the sheets
+    read or left out, rows repeated on two sheets, headers that look misspelt) and,
+    with ``settings_warnings``, every settings cell that could not be used (validate
+    reports those as findings instead). ``command`` ('chase', 'report') stops the run
+    when a column it needs is missing (:func:`~complaint_xl.loading.require_columns`).
     ``prepare`` (the command's own warm-up) runs once the settings are known, while the
     register itself is still being parsed.
     """
-    from complaint_xl.errors import MESSAGES
-    from complaint_xl.loading import load_grids
+    from complaint_xl.loading import load_grids, require_columns
 
     ctx = click.get_current_context(silent=True)
     date_order = ctx.meta.get("complaint_xl.date_order") if ctx else None
+    sheets = ctx.meta.get("complaint_xl.sheets") if ctx else None
     loaded = load_grids(book, book.grids(), as_of=today, mapping=mapping, country=country,
-                        lang=lang, date_order=date_order, prepare=prepare)
+                        lang=lang, date_order=date_order, prepare=prepare, sheets=sheets)
     if _KEPT is not None:
         # Run by main(): the frame (and the cells) live until the process ends. Frozen, the
         # garbage collector stops walking their millions of references each time the
@@ -187,10 +211,26 @@ def load_register(book: Book, today: dt.date | None, mapping: dict[str, str],
         gc.freeze()
         _KEPT.append((book, loaded))
     use = loaded.settings.lang
-    for key, params in loaded.register.notes:
-        zh, en = MESSAGES[key]
-        click.echo("complaint-xl: " + (zh if use == "zh" else en).format(**params), err=True)
+    if ctx is not None:  # warnings and errors from here on speak the workbook's language
+        ctx.meta[_LANG] = use
+    if command is not None:  # first: a run that stops says one line, the reason
+        require_columns(loaded, command)
+    for line in register_notes(loaded, use):
+        click.echo(f"complaint-xl: {line}", err=True)
+    if settings_warnings:
+        prefix = "警告" if use == "zh" else "warning"
+        for p in loaded.settings.problems:
+            click.echo(f"complaint-xl: {prefix}: {p.sheet} {p.cell}{'：' if use == 'zh' else ': '}"
+                       f"{p.message(use)}", err=True)
     return loaded
+
+
+def register_notes(loaded: Loaded, lang: str) -> list[str]:
+    """The register's notes as lines in ``lang`` (without the program's name)."""
+    from complaint_xl.errors import MESSAGES
+
+    return [MESSAGES[key][0 if lang == "zh" else 1].format(**params)
+            for key, params in loaded.register.notes]
 
 
 def echo_json(document: Any) -> None:
@@ -250,7 +290,8 @@ def validate(register: Path, today: dt.date | None, as_json: bool, mapping: dict
     from complaint_xl.checks.console import render_text
     from complaint_xl.outputs.findings_xlsx import write_findings_xlsx
 
-    loaded = load_register(book, today, mapping, country, lang)
+    # settings problems are findings here (settings-invalid), not stderr lines as well
+    loaded = load_register(book, today, mapping, country, lang, settings_warnings=False)
     report = run_checks(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
     written = None
     if out is not None:  # written first: a failure exits 2 before anything is printed
@@ -258,7 +299,12 @@ def validate(register: Path, today: dt.date | None, as_json: bool, mapping: dict
             out = out / ("检查结果.xlsx" if report.lang == "zh" else "findings.xlsx")
         written = write_findings_xlsx(report, out)
     if as_json:
-        echo_json(report.to_json())
+        register = loaded.register
+        rows = register.frame["_sheet"].value_counts(sort=False)
+        echo_json({**report.to_json(),
+                   "sheets": [{"name": s.name, "header_row": s.header_row,
+                               "rows": int(rows.get(s.name, 0))} for s in register.sheets],
+                   "notes": register_notes(loaded, report.lang)})
     else:
         click.echo(render_text(report))
     if written is not None:
@@ -284,7 +330,7 @@ def chase(register: Path, today: dt.date | None, as_json: bool, mapping: dict[st
     book = open_register(register)
     from complaint_xl.chase import prepare_outputs, run_chase, summary_lines
 
-    loaded = load_register(book, today, mapping, country, lang, prepare_outputs)
+    loaded = load_register(book, today, mapping, country, lang, prepare_outputs, command="chase")
     result, outputs = run_chase(loaded, out)
     if as_json:
         echo_json(result.to_json(outputs))
@@ -332,7 +378,7 @@ def report(register: Path, today: dt.date | None, as_json: bool, mapping: dict[s
     from complaint_xl.outputs.weekly import prepare_outputs, run_report, summary_lines
 
     loaded = load_register(book, today, mapping, country, lang,
-                           prepare_outputs if out is not None else None)
+                           prepare_outputs if out is not None else None, command="report")
     filters = {f: v for f, v in (("type", types), ("support_unit", support_units),
                                  ("owner", owners), ("customer_attr", customer_attrs)) if v}
     result, files = run_report(loaded, week=chosen_week, filters=filters, out=out)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-__all__ = ["MESSAGES", "ComplaintXLError", "OutputError", "UnusableFile", "UsageError"]
+__all__ = ["MESSAGES", "ComplaintXLError", "LocalizedWarning", "OutputError", "UnusableFile",
+           "UsageError", "warning_text"]
 
 Lang = Literal["zh", "en"]
 
@@ -45,6 +46,39 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "mapping-missing": ("列映射 {field}={header} 指定的表头在 {path} 中不存在。",
                         "the mapping {field}={header} names a header that {path} does not "
                         "have."),
+    "sheet-unknown": ("{path} 中没有名为“{sheet}”的工作表。工作表有：{sheets}。",
+                      "{path} has no sheet named '{sheet}'. Its sheets: {sheets_en}."),
+    "sheet-no-register": ("工作表“{sheet}”中没有找到投诉登记表的表头（客户、投诉项目、问题点、"
+                          "提出日期等列）。可用 --map 字段=表头 指定列。",
+                          "sheet '{sheet}' has no register header (customer, type, problem, "
+                          "raised-on and similar columns). Use --map FIELD=HEADER to name them."),
+    "sheets-read": ("读取工作表：{sheets}（共 {rows} 行）", "sheets read: {sheets_en} ({rows} rows)"),
+    "sheets-left-out": ("注意：工作表{sheets}的表头与所读工作表的不同，未读取。要读取别的工作表，请用 "
+                        "--sheet 工作表名 指定（可重复）。",
+                        "note: sheet(s) {sheets_en} have another header than the sheets read and "
+                        "were not read. To read other sheets, name them with --sheet NAME "
+                        "(repeatable)."),
+    "sheets-repeated": ("警告：工作表“{sheet}”中有 {count} 行（第 {rows} 行）与工作表{others}中的投诉"
+                        "重复（{fields}都相同），每条投诉只计一次，这些行未读取。",
+                        "warning: {count} rows of sheet '{sheet}' (rows {rows_en}) repeat "
+                        "complaints on sheet(s) {others_en} (same {fields_en}); each complaint "
+                        "counts once, so these rows were not read."),
+    "header-near-miss": ("注意：表头“{header}”（工作表{sheets}第 {column} 列）与“{name}”只差一点，"
+                         "未被识别为“{label}”列。若它就是该列，请改正表头，或用 --map {field}={header}"
+                         "（或在“列映射”表中写 {field} 和 {header}）。",
+                         "note: the header '{header}' (sheet {sheets_en}, column {column}) is close "
+                         "to '{name}' but was not recognised as the {label_en} column. If it is "
+                         "that column, correct the header, or use --map {field}={header} (or a "
+                         "row {field} / {header} on the 列映射 (Mapping) sheet)."),
+    "column-needed": ("{path} 中没有“{label}”列（{field}），{command}需要它。{hint}",
+                      "{path} has no {label_en} column ({field}), which {command_en} needs. "
+                      "{hint_en}"),
+    "column-needed-near": ("表头“{header}”像是它的笔误：请改正表头，或用 --map {field}={header}。",
+                           "The header '{header}' looks like a slip for it: correct the header, "
+                           "or use --map {field}={header}."),
+    "column-needed-map": ("请用 --map {field}=表头 指出该列（或在“列映射”表中指定）。",
+                          "Name its column with --map {field}=HEADER (or on the 列映射 (Mapping) "
+                          "sheet)."),
     "mapping-field": ("未知字段“{field}”。可用字段：{fields}。",
                       "unknown field '{field}'. Fields: {fields}."),
     "mapping-syntax": ("--map 的格式应为 字段=表头，例如 --map type=投诉类型。",
@@ -63,6 +97,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                          "output file if it is open in Excel."),
     "template-error": ("模板 {name} 第 {line} 行有错误：{detail}",
                        "template {name}, line {line}: {detail}"),
+    "template-unsafe": ("模板 {name} 第 {line} 行试图访问不允许的内容（{detail}），已停止，未生成草稿。"
+                        "模板只能使用提供给它的数据。",
+                        "template {name}, line {line} tries to reach something it may not "
+                        "({detail}); stopped, no draft written. A template may only use the "
+                        "data it is given."),
     "report-filter-unknown": ("筛选条件 --{option} “{value}” 在登记表中不存在。可选值：{known}",
                               "the filter --{option} '{value}' matches nothing in the register. "
                               "Values: {known}"),
@@ -99,3 +138,32 @@ class UsageError(ComplaintXLError):
 
 class OutputError(ComplaintXLError):
     """An output cannot be written (read-only folder, file open in Excel, disk full)."""
+
+
+class LocalizedWarning(UserWarning):
+    """A warning told in both languages, so a run shows it in the user's language.
+
+    ``str()`` gives the English text (logs, pytest); the command line and the buttons
+    call :func:`warning_text` with the run's language.
+    """
+
+    def __init__(self, message_zh: str, message_en: str | None = None) -> None:
+        # One text only (warnings.warn("...", SomeLocalizedWarning)) serves both languages.
+        self.message_zh = message_zh
+        self.message_en = message_zh if message_en is None else message_en
+        super().__init__(self.message_en)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copies and pickles (pytest-xdist, multiprocessing) keep both texts and extra fields.
+        return (type(self), (self.message_zh, self.message_en), self.__dict__)
+
+    def message(self, lang: str = "zh") -> str:
+        """The text in ``lang`` (zh or en)."""
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+def warning_text(warning: Warning | str, lang: str = "zh") -> str:
+    """The text of a caught warning in ``lang`` when it has one, else as Python words it."""
+    if isinstance(warning, LocalizedWarning):
+        return warning.message(lang)
+    return str(warning)

@@ -7,16 +7,30 @@ way and give the same answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
+from complaint_xl.errors import MESSAGES, UsageError
 from complaint_xl.register.book import Book, Grid, open_book
 from complaint_xl.register.reader import Register, read_register
+from complaint_xl.register.schema import FIELDS
 from complaint_xl.settings import Settings, read_settings, sheet_role
 from complaint_xl.workdays import Calendar
 
-__all__ = ["Loaded", "load", "load_grids", "make_calendar"]
+__all__ = ["NEEDED", "Loaded", "load", "load_grids", "make_calendar", "require_columns"]
+
+NEEDED: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
+    "chase": (("owner",), ("deadline", "raised_on")),
+    "report": (("raised_on",),),
+}
+"""The columns each command cannot do without (one of each tuple). Without an owner the
+chase would send one draft claiming nobody follows anything up; without a deadline or
+raised date nothing can be overdue; without the raised date the weekly report has no
+new complaints, trend or aging. Other columns are optional: their figures say so."""
+_COMMANDS: Final[dict[str, tuple[str, str]]] = {"chase": ("催办", "the chase"),
+                                                 "report": ("周报", "the weekly report")}
 
 
 @dataclass
@@ -31,8 +45,13 @@ class Loaded:
 
 
 def make_calendar(settings: Settings) -> Calendar:
-    """The team's calendar: the country's holidays, then the workbook's own table."""
-    return Calendar(settings.country, settings.holidays)
+    """The team's calendar: the country's holidays, then the workbook's own table.
+
+    The years the table marks official or estimated decide which years are trusted
+    without a warning (see :mod:`complaint_xl.workdays`).
+    """
+    return Calendar(settings.country, settings.holidays, settings.official_holiday_years,
+                    settings.estimated_holiday_years)
 
 
 def load(
@@ -45,8 +64,12 @@ def load(
     date_order: str | None = None,
     settings: Settings | None = None,
     prepare: Callable[[Settings], object] | None = None,
+    sheets: Sequence[str] | None = None,
 ) -> Loaded:
     """Open, vet and read a register file; options given here win over the workbook's.
+
+    ``sheets`` names the register's sheets (``--sheet``); without it, the sheets
+    sharing the register's header are read (see :func:`read_register`).
 
     The file is parsed in a background thread (:meth:`Book.read_ahead`); ``prepare``
     runs meanwhile, once the settings are read (see :func:`load_grids`).
@@ -57,7 +80,8 @@ def load(
     book = open_book(path)
     book.read_ahead()
     return load_grids(book, book.grids(), as_of=as_of, mapping=mapping, country=country,
-                      lang=lang, date_order=date_order, settings=settings, prepare=prepare)
+                      lang=lang, date_order=date_order, settings=settings, prepare=prepare,
+                      sheets=sheets)
 
 
 def load_grids(
@@ -71,6 +95,7 @@ def load_grids(
     date_order: str | None = None,
     settings: Settings | None = None,
     prepare: Callable[[Settings], object] | None = None,
+    sheets: Sequence[str] | None = None,
 ) -> Loaded:
     """:func:`load` over cells already read, e.g. by xlwings from the workbook open in Excel.
 
@@ -91,7 +116,30 @@ def load_grids(
     if prepare is not None:
         prepare(settings)
     register = read_register(book, settings, calendar, as_of=as_of, mapping=mapping,
-                             text_dates=book.kind != "csv",
+                             text_dates=book.kind != "csv", sheets=sheets,
                              grids={n: grids[n] for n in grids if sheet_role(n) is None})
     book.join()
     return Loaded(register, settings, calendar, as_of)
+
+
+def require_columns(loaded: Loaded, command: str) -> None:
+    """Stop a command whose register lacks a column it needs, naming a likely misspelt header.
+
+    Raises :class:`~complaint_xl.errors.UsageError` (the command line exits 2, a button
+    shows the line): a silent run would tell the team something untrue.
+    """
+    register = loaded.register
+    labels = {f.name: (f.zh, f.en) for f in FIELDS}
+    for options in NEEDED.get(command, ()):
+        if any(f in register.present for f in options):
+            continue
+        slip = next((s for f in options for s in register.near_misses if s.field == f), None)
+        field_name = slip.field if slip else options[0]
+        zh, en = MESSAGES["column-needed-near" if slip else "column-needed-map"]
+        hint = {"field": field_name, "header": slip.header if slip else ""}
+        raise UsageError(
+            "column-needed", path=register.path, field="/".join(options),
+            label="”或“".join(labels[f][0] for f in options),
+            label_en=" or ".join(labels[f][1] for f in options),
+            command=_COMMANDS[command][0], command_en=_COMMANDS[command][1],
+            hint=zh.format(**hint), hint_en=en.format(**hint))

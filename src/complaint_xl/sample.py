@@ -180,8 +180,8 @@ def _plant_mistakes(frame: pd.DataFrame, rng: np.random.Generator) -> None:
     frame["raised_on"] = frame["raised_on"].astype(object)
     frame.loc[rows[0], "problem"] = "客户表示近期售后问题较多"
     frame.loc[rows[1], "type"] = "售后服务"
-    frame.loc[rows[2], "raised_on"] = pd.Timestamp(frame.loc[rows[2], "raised_on"]).strftime(
-        "%Y.%-m.%-d")
+    day = pd.Timestamp(frame.loc[rows[2], "raised_on"])
+    frame.loc[rows[2], "raised_on"] = f"{day.year}.{day.month}.{day.day}"  # typed as text
     frame.loc[rows[3], "owner"] = None
     frame.loc[rows[4], "deadline"] = frame.loc[rows[4], "raised_on"] - pd.Timedelta(days=3)
     dup = rows[5]

@@ -125,6 +125,12 @@ class Settings:
     """Field name -> header text, for sheets whose headers the synonyms miss."""
     holidays: dict[dt.date, bool] = field(default_factory=dict)
     """Day -> True (extra working day) or False (extra day off)."""
+    official_holiday_years: set[int] = field(default_factory=set)
+    """Years with 节假日 rows whose 状态 says 已公布 (official): the team entered the published
+    schedule. The calendar trusts such a year unless some of its rows are still estimates."""
+    estimated_holiday_years: set[int] = field(default_factory=set)
+    """Years with 节假日 rows marked 估计 (estimate), or noted so: guesses that keep the
+    calendar's warning for the year on (see :mod:`complaint_xl.workdays`)."""
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     problems: list[SettingsProblem] = field(default_factory=list)
     source: str | None = None
@@ -182,6 +188,22 @@ _KEYS: Final[dict[str, tuple[_Kind, tuple[str, ...]]]] = {
     "drafts_folder": ("text", ("草稿文件夹", "输出文件夹", "draftsfolder", "outputfolder")),
     "templates_folder": ("text", ("模板文件夹", "templatesfolder")),
 }
+INT_RANGES: Final[dict[str, tuple[int, int]]] = {
+    "sla_days": (1, 365),
+    "sla_major_days": (1, 365),
+    "due_soon_days": (0, 30),
+    "escalate_level2_after": (0, 365),
+    "escalate_level3_after": (0, 365),
+    "chase_mail_max_items": (0, 10_000),  # 0: the mail lists none and points to the chase list
+    "mail_attachment_max_mb": (0, 100),
+    "problem_min_length": (0, 200),
+}
+"""The values each whole-number setting may take; outside, the cell is reported and the
+default kept. An SLA of 0 would put deadlines on the raised date (and a negative one
+before it), so an SLA is at least one working day. The third escalation level must
+also come after the second (checked once both are read)."""
+SLA_TYPE_RANGE: Final[tuple[int, int]] = INT_RANGES["sla_days"]
+"""The range of a type's 时限 on the 列表 sheet."""
 _KEY_LOOKUP: Final[dict[str, str]] = {
     header_key(syn): name for name, (_, syns) in _KEYS.items() for syn in syns
 }
@@ -205,6 +227,33 @@ def _split_list(text: str) -> tuple[str, ...]:
     return tuple(p for p in (fold(x) for x in text.split(";")) if p)
 
 
+# -- the 节假日 sheet's words (read by _Reader.holidays) -------------------------------------
+
+HOLIDAY_WORKING_KINDS: Final[tuple[str, ...]] = (
+    "上班", "上班日", "工作日", "补班", "调休上班", "working", "workday", "working day", "work",
+    "是", "yes", "y", "1", "true",
+)
+"""类型 words that make a day a working day (是/yes: a 是否上班 column)."""
+HOLIDAY_OFF_KINDS: Final[tuple[str, ...]] = (
+    "休息", "休息日", "放假", "假日", "休假", "节假日", "假期", "holiday", "off", "day off",
+    "rest day", "否", "no", "n", "0", "false",
+)
+"""类型 words that make a day a day off; any other word is reported and its row not used."""
+HOLIDAY_OFFICIAL: Final[tuple[str, ...]] = (
+    "已公布", "公布", "官方", "正式", "已确认", "official", "published", "confirmed",
+)
+"""状态 words of a row taken from the published schedule (the team vouches for it)."""
+HOLIDAY_ESTIMATE: Final[tuple[str, ...]] = (
+    "估计", "预估", "预计", "待公布", "未公布", "estimate", "estimated", "provisional",
+)
+"""状态 words of a guessed row; a 说明 containing 估计 or "estimate" counts the same."""
+HOLIDAY_STATUS_HEADERS: Final[tuple[str, ...]] = ("状态", "公布状态", "status", "state")
+_WORKING_KEYS: Final[frozenset[str]] = frozenset(header_key(w) for w in HOLIDAY_WORKING_KINDS)
+_OFF_KEYS: Final[frozenset[str]] = frozenset(header_key(w) for w in HOLIDAY_OFF_KINDS)
+_OFFICIAL_KEYS: Final[frozenset[str]] = frozenset(header_key(w) for w in HOLIDAY_OFFICIAL)
+_ESTIMATE_KEYS: Final[frozenset[str]] = frozenset(header_key(w) for w in HOLIDAY_ESTIMATE)
+
+
 class _Reader:
     """Collects values and problems while the sheets are read."""
 
@@ -218,6 +267,7 @@ class _Reader:
         )
 
     def key_values(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        written: dict[str, tuple[int, str, Any]] = {}  # whole-number key -> row, label, cell
         for r, row in enumerate(rows):
             if len(row) < 2:
                 continue
@@ -229,18 +279,20 @@ class _Reader:
             kind = _KEYS[key][0]
             label = cell_text(row[0]).strip()
             if kind == "int":
+                low, high = INT_RANGES[key]
                 try:
                     number = float(text)
-                    if not number.is_integer() or not 0 <= number <= 365:
+                    if not number.is_integer() or not low <= number <= high:
                         raise ValueError
                 except ValueError:
+                    used = getattr(self.s, key)
                     self.problem(sheet, r, 1, label, raw,
-                                 f"“{label}”应为 0 到 365 之间的整数，已按默认值 "
-                                 f"{getattr(self.s, key)} 处理",
-                                 f"'{label}' must be a whole number from 0 to 365; "
-                                 f"the default {getattr(self.s, key)} is used")
+                                 f"“{label}”应为 {low} 到 {high} 之间的整数，已按默认值 {used} 处理",
+                                 f"'{label}' must be a whole number from {low} to {high}; "
+                                 f"the default {used} is used")
                     continue
                 setattr(self.s, key, int(number))
+                written[key] = (r, label, raw)
             elif kind == "list":
                 setattr(self.s, key, _split_list(text))
             elif kind == "lang":
@@ -270,6 +322,27 @@ class _Reader:
                                  f"'{label}' is not a known country code (such as CN)")
             else:
                 setattr(self.s, key, text)
+        self._escalation_order(sheet, written)
+
+    def _escalation_order(self, sheet: str, written: dict[str, tuple[int, str, Any]]) -> None:
+        """The manager (level 3) is told after the superior (level 2), or the levels mean nothing."""
+        level2, level3 = self.s.escalate_level2_after, self.s.escalate_level3_after
+        if level3 > level2:
+            return
+        defaults = Settings()
+        self.s.escalate_level2_after = defaults.escalate_level2_after
+        self.s.escalate_level3_after = defaults.escalate_level3_after
+        # Both go back to the defaults: each written cell is named, so none changes unsaid.
+        for key in ("escalate_level2_after", "escalate_level3_after"):
+            if key not in written:
+                continue
+            r, label, raw = written[key]
+            self.problem(sheet, r, 1, label, raw,
+                         f"三级升级（{level3}）应大于二级升级（{level2}），两项均已按默认值 "
+                         f"{defaults.escalate_level2_after} 和 {defaults.escalate_level3_after} 处理",
+                         f"escalation level 3 ({level3}) must come after level 2 ({level2}); "
+                         f"both defaults, {defaults.escalate_level2_after} and "
+                         f"{defaults.escalate_level3_after}, are used")
 
     def table(self, rows: Sequence[Sequence[Any]], columns: dict[str, tuple[str, ...]]
               ) -> tuple[int, dict[str, int]]:
@@ -348,25 +421,43 @@ class _Reader:
                 text = fold(cell_text(raw))
                 if not name or not text:
                     continue
+                low, high = SLA_TYPE_RANGE
                 try:
                     days = float(text)
-                    if not days.is_integer() or not 1 <= days <= 365:
+                    if not days.is_integer() or not low <= days <= high:
                         raise ValueError
                 except ValueError:
+                    sla = self.s.sla_days  # the 设置 sheet is read before this one
                     self.problem(sheet, r, sc, name, raw,
-                                 f"“{name}”的时限应为 1 到 365 的整数，已按默认时限处理",
-                                 f"the SLA of '{name}' must be a whole number from 1 to 365; "
-                                 "the default SLA is used")
+                                 f"“{name}”的时限应为 {low} 到 {high} 的整数（工作日），"
+                                 f"已按默认时限 {sla} 个工作日处理",
+                                 f"the SLA of '{name}' must be a whole number of working days "
+                                 f"from {low} to {high}; the default SLA, {sla} working days, "
+                                 "is used")
                     continue
                 self.s.sla_by_type[name] = int(days)
 
     def holidays(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Read the 节假日 rows: day, working or off, and whether the row is official.
+
+        A 类型 that is neither a working-day nor a day-off word is reported and the row
+        left out: guessing "day off" would move deadlines without anyone knowing. A
+        sheet without a 类型 column is a plain list of days off.
+        """
         head, cols = self.table(rows, {
             "date": ("日期", "date", "day"),
             "kind": ("类型", "上班/休息", "是否上班", "kind", "type", "working"),
+            "status": HOLIDAY_STATUS_HEADERS,
+            "note": ("说明", "备注", "注释", "note", "notes", "remark", "remarks", "description"),
         })
         if "date" not in cols:
             return
+
+        def text(role: str, row: Sequence[Any]) -> tuple[str, Any]:
+            c = cols.get(role)
+            raw = row[c] if c is not None and c < len(row) else None
+            return fold(cell_text(raw)), raw
+
         for r in range(head + 1, len(rows)):
             row = rows[r]
             dc = cols["date"]
@@ -378,11 +469,41 @@ class _Reader:
                 self.problem(sheet, r, dc, "日期", raw, "节假日表中的日期无法识别，此行未用",
                              "a date in the holidays sheet cannot be read; the row is ignored")
                 continue
-            kc = cols.get("kind")
-            kind = fold(cell_text(row[kc])).lower() if kc is not None and kc < len(row) else ""
-            working = kind in ("上班", "工作日", "调休上班", "补班", "working", "workday", "work",
-                               "是", "yes", "y", "1", "true")
-            self.s.holidays[day.astype(dt.date)] = working
+            kind, kind_raw = text("kind", row)
+            if "kind" not in cols:
+                working = False
+            elif header_key(kind) in _WORKING_KEYS:
+                working = True
+            elif header_key(kind) in _OFF_KEYS:
+                working = False
+            else:
+                said_zh = f"类型“{kind}”无法识别" if kind else "类型为空"
+                said_en = f"the kind '{kind}'" if kind else "the kind (blank)"
+                self.problem(sheet, r, cols["kind"], "类型", kind_raw,
+                             f"节假日表的{said_zh}，此行未用。请写“休息”（或 放假、假日、"
+                             "休假）或“上班”（或 补班、调休上班、工作日）",
+                             f"{said_en} on the holidays sheet is neither a "
+                             "day off nor a working day; the row is not used. Write 休息/off "
+                             "(or 放假, 假日, 休假, holiday) or 上班/working (or 补班, 调休上班, "
+                             "工作日, workday)")
+                continue
+            date = day.astype(dt.date)
+            self.s.holidays[date] = working
+            status, status_raw = text("status", row)
+            key = header_key(status)
+            if key in _OFFICIAL_KEYS:
+                self.s.official_holiday_years.add(date.year)
+                continue
+            if status and key not in _ESTIMATE_KEYS:
+                self.problem(sheet, r, cols["status"], "状态", status_raw,
+                             f"节假日表的状态“{status}”无法识别：此行照用，但不算已公布。"
+                             "请写“已公布”或“估计”（或留空）",
+                             f"the status '{status}' on the holidays sheet is neither 已公布/"
+                             "official nor 估计/estimate; the row is used but does not count "
+                             "as official")
+            remark = text("note", row)[0].lower()
+            if key in _ESTIMATE_KEYS or "估计" in remark or "estimate" in remark:
+                self.s.estimated_holiday_years.add(date.year)
 
     def mapping(self, sheet: str, rows: Sequence[Sequence[Any]]) -> None:
         head, cols = self.table(rows, {
@@ -440,14 +561,17 @@ def read_settings(sheets: dict[str, Sequence[Sequence[Any]]], *, source: str | N
                   ) -> Settings:
     """Settings from a workbook's sheets (name -> rows of cell values), defaults elsewhere.
 
-    Only sheets whose (folded) names are in :data:`SETTINGS_SHEETS` are looked at.
+    Only sheets whose (folded) names are in :data:`SETTINGS_SHEETS` are looked at. The
+    key/value sheet comes first wherever it stands, so that the other sheets are read
+    with its values (the default SLA a bad type SLA falls back to, the date order).
     """
     settings = Settings(source=source)
     reader = _Reader(settings)
-    for name, rows in sheets.items():
-        role = sheet_role(name)
+    roles = {name: sheet_role(name) for name in sheets}
+    for name in sorted(sheets, key=lambda n: roles[n] != "settings"):
+        role = roles[name]
         if role == "settings":
-            reader.key_values(name, rows)
+            reader.key_values(name, sheets[name])
         elif role not in (None, "tool"):
-            getattr(reader, role)(name, rows)
+            getattr(reader, role)(name, sheets[name])
     return settings

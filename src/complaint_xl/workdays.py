@@ -5,36 +5,82 @@ be a working day and a Thursday a day off. The calendar therefore keeps one bool
 per day over a span of years and a cumulative count of working days, so that counting
 the working days between a million pairs of dates is two array look-ups and a
 subtraction, never a Python loop.
+
+A year's schedule counts as known (confirmed) when the ``holidays`` package publishes it,
+or when the team marked rows of that year 已公布 (official) on the workbook's 节假日 sheet
+and none of that year's rows is still an estimate (估计). Any other year touched by a
+query raises a :class:`CalendarWarning` naming it: its days come from the package's
+statutory rules and from the sheet's estimates, which is better than nothing but not to
+be trusted silently. The sheet's rows apply either way (the sheet wins).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import holidays
 import numpy as np
 import pandas as pd
 
-__all__ = ["Calendar", "CalendarWarning", "workdays"]
+from complaint_xl.errors import LocalizedWarning
+
+__all__ = ["Calendar", "CalendarWarning", "to_days", "workdays"]
 
 DayLike = dt.date | np.datetime64 | pd.Timestamp | str
 
 
-class CalendarWarning(UserWarning):
-    """A year whose holiday schedule is not known; weekends are used for it."""
+class CalendarWarning(LocalizedWarning):
+    """Deadlines in a year whose holiday schedule is not confirmed rest on estimates.
+
+    Told in Chinese and English (``message(lang)``); ``years`` names the years.
+    """
+
+    years: tuple[int, ...] = ()
 
 
-def _to_days(values: object) -> np.ndarray:
-    """Dates of any common form as ``datetime64[D]`` (NaT kept)."""
+def _year_list(years: Iterable[int], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(str(y) for y in sorted(years))
+
+
+def _calendar_warning(years: set[int], *, partly: bool, country: str) -> CalendarWarning:
+    """The warning for ``years``; ``partly``: official rows exist but estimates remain."""
+    zh_years, en_years = _year_list(years, "zh"), _year_list(years, "en")
+    china = country == "CN"
+    who_zh, who_en = ("国务院", "the State Council's") if china else ("官方", "the official")
+    if partly:
+        zh = (f"“节假日”表中 {zh_years} 年已有标为“已公布”的行，但仍有标为“估计”的行，"
+              f"期限部分按估计计算。请按{who_zh}公布的安排核对这些行，把“状态”改为“已公布”或删除这些行。")
+        en = (f"the Holidays sheet has rows of {en_years} marked official (已公布) but also rows "
+              f"still marked as estimates (估计), so deadlines partly rest on guesses. Check those "
+              f"rows against {who_en} schedule and mark them official, or delete them.")
+    else:
+        zh = (f"{zh_years} 年的节假日安排未确认：holidays 包中没有{who_zh}公布的该年安排，"
+              f"“节假日”表中也没有该年标为“已公布”的行，期限按估计计算（法定假日为估计，缺少调休上班日）。"
+              f"安排公布后，请升级 holidays 包（pip install -U holidays），或在“节假日”表中录入该年安排，"
+              f"并把该年各行的“状态”标为“已公布”。")
+        en = (f"holiday schedule of {en_years} not confirmed: the holidays package does not have "
+              f"{who_en} schedule for it and the Holidays sheet has no row of that year marked "
+              f"official (已公布), so deadlines rest on estimates (public holidays guessed, "
+              f"make-up working days missing). Once it is published, upgrade the package "
+              f"(pip install -U holidays), or enter the schedule on the Holidays sheet and mark "
+              f"that year's rows official (已公布) in the Status column.")
+    warning = CalendarWarning(zh, en)
+    warning.years = tuple(sorted(years))
+    return warning
+
+
+def to_days(values: object) -> np.ndarray:
+    """Dates of any common form as ``datetime64[D]`` (NaT kept, also for what is no date)."""
     if isinstance(values, pd.Series | pd.Index):
         return values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
     arr = np.asarray(values)
     if arr.dtype.kind == "M":
         return arr.astype("datetime64[D]")
-    return pd.to_datetime(arr.ravel()).to_numpy().astype("datetime64[D]").reshape(arr.shape)
+    flat = pd.to_datetime(pd.Series(arr.ravel(), dtype=object), errors="coerce")
+    return flat.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").reshape(arr.shape)
 
 
 @dataclass
@@ -42,11 +88,18 @@ class Calendar:
     """Working days of one country, with the workbook's own overrides winning.
 
     ``overrides`` maps a day to True (a working day, e.g. a company make-up day) or
-    False (a day off, e.g. a company holiday).
+    False (a day off, e.g. a company holiday). ``official_years`` and ``estimated_years``
+    are the years of the sheet's rows marked official (已公布) and estimated (估计): they
+    decide which years the team has confirmed (see the module's docstring), never the
+    overrides themselves, so a guess or one company day off cannot pass for a schedule.
     """
 
     country: str = "CN"
     overrides: Mapping[dt.date, bool] = field(default_factory=dict)
+    official_years: Collection[int] = frozenset()
+    """Years with rows marked official (已公布) on the team's 节假日 sheet."""
+    estimated_years: Collection[int] = frozenset()
+    """Years with rows marked, or noted, as estimates (估计) on the sheet."""
     unknown_years: set[int] = field(default_factory=set, init=False)
     """Years whose schedule the ``holidays`` package does not know (see ``_build``)."""
     _warned: set[int] = field(default_factory=set, init=False, repr=False)
@@ -56,6 +109,8 @@ class Calendar:
 
     def __post_init__(self) -> None:
         self.country = self.country.upper()
+        self.official_years = frozenset(self.official_years)
+        self.estimated_years = frozenset(self.estimated_years)
         try:  # one country's class, not list_supported_countries(), which loads all of them
             holidays.country_holidays(self.country)
         except NotImplementedError:
@@ -93,8 +148,7 @@ class Calendar:
         unknown = {y for y in years if y not in supported}
         if known_last is not None:
             unknown |= {y for y in years if y > known_last}
-        # A year the team has filled in on its Holidays sheet is known to the team.
-        unknown -= {d.year for d in self.overrides}
+        # Not reduced by the overrides: rows on the sheet may be guesses (see confirmed()).
         if book is not None:
             offs = [d for d in book if d.year in supported]
             ons = [d for d in getattr(book, "weekend_workdays", ()) if d.year in supported]
@@ -135,24 +189,32 @@ class Calendar:
             last = min(last, 2200)
             self._build(first, last)
 
+    @property
+    def team_confirmed_years(self) -> frozenset[int]:
+        """Years the sheet confirms: some row marked official, none left as an estimate."""
+        return frozenset(self.official_years) - frozenset(self.estimated_years)
+
+    def confirmed(self, year: int) -> bool:
+        """Whether ``year``'s schedule is official: the package has it, or the team confirmed it."""
+        self._cover(np.array([f"{year}-01-01", f"{year}-12-31"], dtype="datetime64[D]"))
+        return year not in self.unknown_years or year in self.team_confirmed_years
+
     def _warn_for(self, *arrays: np.ndarray) -> None:
-        """Warn once per unknown year that a query actually touches (not the margins)."""
+        """Warn once per unconfirmed year that a query actually touches (not the margins)."""
         years: set[int] = set()
         for a in arrays:
             ok = a[~np.isnat(a)]
             if ok.size:
                 years |= set(range(ok.min().astype(object).year, ok.max().astype(object).year + 1))
-        new = (years & self.unknown_years) - self._warned
-        if new:
-            self._warned |= new
-            warnings.warn(
-                "holiday schedule not known for "
-                + ", ".join(str(y) for y in sorted(new))
-                + ": statutory holidays are estimated and make-up working days are missing; "
-                "add them to the Holidays sheet",
-                CalendarWarning,
-                stacklevel=3,
-            )
+        new = (years & self.unknown_years) - self.team_confirmed_years - self._warned
+        if not new:
+            return
+        self._warned |= new
+        partly = new & set(self.official_years)
+        for group, is_partly in ((new - partly, False), (partly, True)):
+            if group:
+                warnings.warn(_calendar_warning(group, partly=is_partly, country=self.country),
+                              stacklevel=3)
 
     def _pos(self, days: np.ndarray) -> np.ndarray:
         """Index of each day in the span (clipped; callers mask NaT themselves)."""
@@ -163,7 +225,7 @@ class Calendar:
 
     def is_workday(self, days: object) -> np.ndarray:
         """Whether each day is a working day (False for NaT)."""
-        d = _to_days(days)
+        d = to_days(days)
         self._cover(d)
         nat = np.isnat(d)
         self._warn_for(d)
@@ -175,7 +237,7 @@ class Calendar:
 
         Returns float64 with NaN where either date is missing.
         """
-        da, db = _to_days(a), _to_days(b)
+        da, db = to_days(a), to_days(b)
         da, db = np.broadcast_arrays(da, db)
         self._cover(da, db)
         self._warn_for(da, db)
@@ -189,7 +251,7 @@ class Calendar:
 
         This is how a deadline follows from an SLA of n working days.
         """
-        d = _to_days(start)
+        d = to_days(start)
         steps = np.broadcast_to(np.asarray(n, dtype="int64"), d.shape)
         nat = np.isnat(d)
         if (~nat).any():

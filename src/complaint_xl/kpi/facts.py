@@ -14,6 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from complaint_xl.deadlines import deadline_status
 from complaint_xl.kpi.labels import AGING_BUCKETS
 from complaint_xl.kpi.weeks import Week, monday, mondays, week_labels
 from complaint_xl.register.text import fold, map_unique
@@ -41,7 +42,6 @@ def row_facts(frame: pd.DataFrame, calendar: Calendar, as_of: dt.date, week: Wee
     ``age_workdays``, ``aging_bucket``, ``repeat``, ``repeat_of`` (index of the earlier row), ``repeat_days``.
     """
     raised, closed_on, deadline = frame["raised_on"], frame["closed_on"], frame["deadline"]
-    today = pd.Timestamp(as_of)
     start = pd.Timestamp(monday(week))
     out = pd.DataFrame(index=frame.index)
     out["week_raised"] = week_labels(raised)
@@ -56,13 +56,12 @@ def row_facts(frame: pd.DataFrame, calendar: Calendar, as_of: dt.date, week: Wee
     out["resolution_workdays"] = calendar.count(raised, closed_on)
     is_open = ~frame["is_closed"].to_numpy(dtype=bool)
     out["open"] = is_open
-    past = (deadline < today).to_numpy(dtype=bool)
-    ahead = (deadline >= today).to_numpy(dtype=bool)
-    to_deadline = calendar.count(np.datetime64(as_of, "D"), deadline)
-    out["overdue"] = is_open & past
-    out["due_soon"] = is_open & ahead & (np.nan_to_num(to_deadline, nan=np.inf) <= due_soon_days)
-    out["workdays_to_deadline"] = np.where(is_open, to_deadline, np.nan)
-    out["workdays_overdue"] = np.where(out["overdue"], -to_deadline, np.nan)
+    # The one overdue rule (complaint_xl.deadlines), shared with the chase and the UDFs.
+    status = deadline_status(deadline, ~is_open, as_of, calendar, due_soon_days)
+    out["overdue"] = status.overdue
+    out["due_soon"] = status.due_soon
+    out["workdays_to_deadline"] = status.workdays_to_deadline
+    out["workdays_overdue"] = status.workdays_overdue
     age = np.where(is_open, calendar.count(raised, np.datetime64(as_of, "D")), np.nan)
     out["age_workdays"] = age
     with np.errstate(invalid="ignore"):

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from complaint_xl.deadlines import late_text
 from complaint_xl.kpi.facts import REPEAT_WITHIN_DAYS
 
 __all__ = ["MIN_CLOSURES_TO_RANK", "HardPoint", "Window", "hard_points"]
@@ -59,16 +60,21 @@ def _place(item: dict[str, Any], lang: str, multi_sheet: bool) -> str:
     return (f"{item['sheet']} " if multi_sheet else "") + f"row {item['row']}"
 
 
+def _late(item: dict[str, Any], lang: str) -> str:
+    """How late, in words: N working days, or the date it passed on when N is 0 (never "0 days")."""
+    return late_text(item["workdays_overdue"], item["deadline"], lang)
+
+
 def _most_overdue(items: Sequence[dict[str, Any]], multi: bool) -> HardPoint | None:
     if not items:
         return None
     top = items[:TOP]
     zh = "；".join(
         f"{_place(i, 'zh', multi)} {i['customer'] or '（无客户）'}（{i['type'] or '未分类'}，"
-        f"{i['owner'] or '无跟进人'}）逾期 {i['workdays_overdue']} 个工作日" for i in top)
+        f"{i['owner'] or '无跟进人'}）{_late(i, 'zh')}" for i in top)
     en = "; ".join(
         f"{_place(i, 'en', multi)} {i['customer'] or '(no customer)'} ({i['type'] or 'no type'}, "
-        f"{i['owner'] or 'no owner'}) {i['workdays_overdue']} working days overdue" for i in top)
+        f"{i['owner'] or 'no owner'}) {_late(i, 'en')}" for i in top)
     return HardPoint("most-overdue", f"逾期最久：{zh}。", f"Most overdue: {en}.")
 
 

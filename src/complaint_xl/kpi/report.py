@@ -22,6 +22,7 @@ from complaint_xl.kpi.hardpoints import HardPoint, Window, hard_points
 from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, NOTES, PARTS, REASONS, text
 from complaint_xl.kpi.weeks import Week, label, monday, to_week, weeks_ending
 from complaint_xl.register.reader import Register
+from complaint_xl.register.schema import EFFECT_INEFFECTIVE
 from complaint_xl.settings import Settings
 from complaint_xl.workdays import Calendar
 
@@ -32,7 +33,6 @@ FILTER_FIELDS: Final[tuple[str, ...]] = ("type", "support_unit", "owner", "custo
 
 _ALWAYS: Final[tuple[str, ...]] = FILTER_FIELDS
 _WHERE_PRESENT: Final[tuple[str, ...]] = ("responsible", "severity")
-_INEFFECTIVE: Final[frozenset[str]] = frozenset({"无效", "ineffective", "not effective"})
 MOST_OVERDUE: Final[int] = 10
 
 
@@ -255,7 +255,7 @@ def _effect(frame: pd.DataFrame, facts: pd.DataFrame, settings: Settings,
     counts = values.value_counts()
     ordered = {v: int(counts.get(v, 0)) for v in settings.effect_values}
     ordered |= {str(v): int(n) for v, n in counts.items() if v not in ordered}
-    bad = values[values.map(lambda v: isinstance(v, str) and v.casefold() in _INEFFECTIVE)]
+    bad = values[values.map(lambda v: isinstance(v, str) and v.casefold() in EFFECT_INEFFECTIVE)]
     return {"closed": int(closed.sum()), "counts": ordered, "blank": int(values.isna().sum()),
             "ineffective": _records(frame, bad.index)}
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import pandas as pd
 
+from complaint_xl.deadlines import WORDS, late_texts
 from complaint_xl.kpi.labels import COLUMNS, text
 from complaint_xl.outputs.xlsx import open_workbook
 from complaint_xl.outputs.xlsx_rows import fill_rows, table_later
@@ -29,6 +30,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "by_unit": ("按支援单位", "By support unit"), "about": ("说明", "About"),
     "status": ("状态", "Status"), "level": ("级别", "Level"),
     "workdays_left": ("剩余工作日", "Working days left"), "superior": ("上级", "Superior"),
+    "note": ("备注", "Note"),
     "key_account": ("大客户", "Key account"), "deadline_derived": ("期限按时限推算", "Deadline from SLA"),
     "level2": ("二级及以上", "Level 2+"), "level3": ("三级", "Level 3"),
     "max_workdays_overdue": ("最长逾期工作日", "Most working days overdue"),
@@ -40,13 +42,18 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
         "（含调休上班日，不含节假日）。"
         "即将到期 = 未结案，期限在当天或之后且不超过 {n} 个工作日。"
         "级别：逾期即为一级（提醒跟进人员）；逾期超过 {l2} 个工作日为二级（抄送上级）；"
-        "超过 {l3} 个工作日为三级（上报经理）；重大投诉提高一级，最高三级。",
+        "超过 {l3} 个工作日为三级（上报经理）；重大投诉提高一级，最高三级。"
+        "备注：期限已过但其后还没有工作日（周末或节假日）时，逾期工作日为 0，备注写明“已过期限”及到期日；"
+        "解决期限早于提出日期时提示核对。",
         "As of {as_of}. Overdue = open and the deadline is before that day; working days "
         "overdue = working days after the deadline up to that day (make-up working days "
         "count, holidays do not). Due soon = open, deadline that day or later and at most "
         "{n} working days away. Level: 1 from the first day overdue (reminder to the "
         "owner); 2 when more than {l2} working days overdue (superior copied); 3 when more "
-        "than {l3} (manager); major complaints one level higher, at most 3."),
+        "than {l3} (manager); major complaints one level higher, at most 3. Note: when the "
+        "deadline has passed but no working day has followed yet (a weekend or holiday), working "
+        "days overdue is 0 and the note says when the deadline passed; a deadline before the "
+        "raised date is marked for checking."),
 }
 LABELS: Final[dict[str, dict[str, str]]] = {
     lang: {k: text(table, k, lang) for table in (COLUMNS, _WORDS) for k in table} for lang in ("zh", "en")
@@ -54,7 +61,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
 """The workbook's words per language: the column headers shared with every list, then its own."""
 
 _LIST_COLUMNS: Final[tuple[str, ...]] = (
-    "status", "level", "workdays_overdue", "workdays_left", "owner", "superior", "customer",
+    "status", "level", "workdays_overdue", "workdays_left", "note", "owner", "superior", "customer",
     "customer_attr", "key_account", "type", "severity", "raised_on", "deadline",
     "deadline_derived", "support_unit", "support_need", "progress", "problem", "sheet", "row", "seq",
 )
@@ -65,11 +72,24 @@ RED: Final[dict[str, str]] = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 AMBER: Final[dict[str, str]] = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 
 
-def _list_frame(result: ChaseResult, t: dict[str, str]) -> pd.DataFrame:
+def _notes(items: pd.DataFrame, over: np.ndarray, lang: str) -> np.ndarray:
+    """The 备注 column: "deadline passed on <date>" where no working day has passed since
+    the deadline (the 0 in 逾期工作日 alone would read as "not late"), and a request to check
+    a deadline before the raised date; None elsewhere."""
+    passed = over & items["workdays_overdue"].eq(0).to_numpy()
+    suspect = items["deadline_suspect"].to_numpy(dtype=bool)
+    check = WORDS["suspect"][0 if lang == "zh" else 1]
+    late = late_texts(np.where(passed, 0.0, np.nan), items["deadline"], lang)
+    both = np.where(passed, late, "").astype(object) + ("；" if lang == "zh" else "; ") + check
+    return np.select([passed & suspect, passed, suspect], [both, late, check], default=None)
+
+
+def _list_frame(result: ChaseResult, t: dict[str, str], lang: str) -> pd.DataFrame:
     """The chase list with user-facing labels; blanks where a figure does not apply."""
     items = result.items
     over = items["status"].eq("overdue").to_numpy()
-    frame = items.loc[:, list(_LIST_COLUMNS)].copy()
+    frame = items.reindex(columns=list(_LIST_COLUMNS))
+    frame["note"] = _notes(items, over, lang)
     frame["status"] = np.where(over, t["overdue"], t["due_soon"])
     # Figures stay numeric columns (NaN = blank), written without a look at each value.
     frame["level"] = np.where(over, items["level"].to_numpy(dtype=float), np.nan)
@@ -100,7 +120,7 @@ def write_chase_xlsx(result: ChaseResult, path: str | Path, *, lang: str = "zh")
     n_over, n_soon = len(result.overdue), len(result.due_soon)
     ws.write_string(0, 0, t["title"].format(as_of=result.as_of.isoformat(), overdue=n_over,
                                             due_soon=n_soon), title_fmt)
-    frame = _list_frame(result, t)
+    frame = _list_frame(result, t, lang)
     last_row, last_col, items = table_later(
         wb, ws, frame, first_row=2, name="T_chase",
         widths={t["problem"]: 50, t["support_need"]: 30, t["progress"]: 24},

@@ -4,6 +4,11 @@ Templates live in ``templates/<lang>/`` (shipped inside the package). A folder n
 in the settings (模板文件夹) may hold edited copies with the same names; those are
 used instead. HTML templates are autoescaped, so a customer called ``<script>`` is
 shown, not run. A broken template is reported with its name and line.
+
+Templates come from shared folders and are untrusted: every one is rendered in
+jinja2's immutable sandbox, so a template can format the values it is given but not
+reach Python (``{{ cycler.__init__.__globals__ }}`` is refused with a one-line error
+naming the file).
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from complaint_xl.errors import ComplaintXLError
 
 __all__ = ["preload", "render", "template_dirs"]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
+MAX_TEMPLATE_BYTES = 256 * 1024
+"""A team's template past this size is refused: the shipped ones are under 10 KB."""
 
 
 def template_dirs(lang: str, override: str | Path | None = None) -> list[Path]:
@@ -47,6 +55,8 @@ class _OverridableLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
+        if len(source) > MAX_TEMPLATE_BYTES:
+            raise jinja2.TemplateError(f"{filename}: larger than {MAX_TEMPLATE_BYTES // 1024} KB")
         earlier = []
         for folder in self.searchpath:
             candidate = os.path.join(folder, *template.split("/"))
@@ -68,7 +78,7 @@ def _environment(lang: str, override: str | Path | None, html: bool) -> jinja2.E
     from: an HTML page escapes every value, also those printed by macros it imports
     from shared ``.txt`` label files; a plain-text part escapes nothing.
     """
-    return jinja2.Environment(
+    return jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=_OverridableLoader([str(d) for d in template_dirs(lang, override)]),
         autoescape=html,
         undefined=jinja2.StrictUndefined,
@@ -91,8 +101,14 @@ def render(name: str, context: dict[str, Any], *, lang: str = "zh",
         raise ComplaintXLError("template-error", name=str(exc), line=0,
                                detail="template not found") from None
     except jinja2.UndefinedError as exc:
-        raise ComplaintXLError("template-error", name=name, line=_line_of(exc, name),
-                               detail=str(exc)) from None
+        file, line = _place_of(exc, env, name)
+        raise ComplaintXLError("template-error", name=file, line=line, detail=str(exc)) from None
+    except jinja2.sandbox.SecurityError as exc:
+        file, line = _place_of(exc, env, name)
+        raise ComplaintXLError("template-unsafe", name=file, line=line, detail=str(exc)) from None
+    except jinja2.TemplateError as exc:
+        file, line = _place_of(exc, env, name)
+        raise ComplaintXLError("template-error", name=file, line=line, detail=str(exc)) from None
 
 
 def preload(prefix: str, *, lang: str = "zh", override: str | Path | None = None) -> None:
@@ -111,12 +127,23 @@ def preload(prefix: str, *, lang: str = "zh", override: str | Path | None = None
                 env.get_template(name)
 
 
-def _line_of(exc: BaseException, name: str) -> int:
-    """The template line where rendering failed, from the traceback jinja2 rewrites."""
+def _place_of(exc: BaseException, env: jinja2.Environment, name: str) -> tuple[str, int]:
+    """The template file and line where rendering failed, from the traceback jinja2 rewrites.
+
+    The innermost frame that runs a template file wins: the fault may sit in a label file
+    that ``name`` imports, and the team must be told which of its files to mend.
+    """
+    try:
+        first = env.get_template(name).filename or name
+    except (jinja2.TemplateError, OSError):
+        first = name
+    folders = [os.path.normpath(str(d)) for d in getattr(env.loader, "searchpath", ())]
+    file, line = first, 0
     tb = exc.__traceback__
-    line = 0
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(name):
-            line = tb.tb_lineno
+        code = tb.tb_frame.f_code.co_filename
+        if os.path.normpath(code) == os.path.normpath(first) or (
+                os.path.isfile(code) and os.path.dirname(os.path.normpath(code)) in folders):
+            file, line = code, tb.tb_lineno
         tb = tb.tb_next
-    return line
+    return file, line

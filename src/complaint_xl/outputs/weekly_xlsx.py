@@ -22,6 +22,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from complaint_xl.deadlines import passed_text
 from complaint_xl.kpi import WeeklyReport
 from complaint_xl.kpi.labels import AGING_BUCKETS, COLUMNS, DIMENSIONS, FIGURES, text
 from complaint_xl.outputs.xlsx import open_workbook, write_cell, write_table, write_text
@@ -267,6 +268,8 @@ def _write_most_overdue(ws: Worksheet, r: int, report: WeeklyReport, lang: str, 
             v = item[key]
             if key == "deadline" and v:
                 ws.write_datetime(r, c, pd.Timestamp(v).to_pydatetime(), f.date)
+            elif key == "workdays_overdue" and v == 0:  # a day off right after the deadline
+                write_cell(ws, r, c, passed_text(item["deadline"], lang), f.cell)
             else:
                 write_cell(ws, r, c, v, f.num if key in ("row", "seq", "workdays_overdue") else f.cell)
         ws.merge_range(r, len(cols), r, last, "", f.cell)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any, Final
 
 from complaint_xl.register.schema import FIELDS
@@ -22,7 +23,7 @@ from complaint_xl.register.text import (
     strip_bracketed,
 )
 
-__all__ = ["HeaderMatch", "find_header"]
+__all__ = ["HeaderMatch", "NearMiss", "find_header", "near_misses"]
 
 SCAN_ROWS: Final[int] = 30
 MIN_FIELDS: Final[int] = 3
@@ -39,6 +40,12 @@ for _f in FIELDS:
             _SYNONYMS[header_key(_name)].append(_f.name)
 # 联系方式 appears twice in the seed's sheet: the customer's, then the reporter's.
 _SYNONYMS[header_key("联系方式")] = ["customer_contact", "reporter_contact"]
+_NAMES: Final[dict[str, dict[str, str]]] = {
+    f.name: {k: n for n in reversed((f.zh, f.en, f.name, *f.synonyms))
+             for k in (header_key(n), strip_bracketed(header_key(n))) if k}
+    for f in FIELDS
+}
+"""Each field's names as header keys -> as spelt, for telling a misspelt header from an unknown one."""
 
 
 @dataclass
@@ -119,6 +126,78 @@ def find_header(rows: Sequence[Sequence[Any]], mapping: Mapping[str, str] | None
         if best is None or len(match.fields) > len(best.fields):
             best = match
     return best
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """An unclaimed header that looks like a slip for the name of a field the sheet lacks."""
+
+    field: str
+    column: int
+    """0-based column of the header."""
+    header: str
+    """The header as written."""
+    name: str
+    """The field's name it resembles, as the synonym table spells it."""
+
+
+def near_misses(match: HeaderMatch) -> list[NearMiss]:
+    """Headers nobody claimed that are one slip away from a missing field's name.
+
+    跟近人员 for 跟进人员 leaves the owner column unread without a word; this finds it.
+    Close means: after folding (and dropping a trailing remark in brackets), both at
+    least 3 characters and an edit distance of 1 (2 when the longer has 7 or more),
+    or at least 4 characters and a similarity ratio of 0.8 (跟进人员姓名 for 跟进人员).
+    Each field gets its closest header and each header one field.
+    """
+    missing = [f for f in _NAMES if f not in match.fields]
+    claimed = set(match.fields.values())
+    found: dict[str, tuple[tuple[int, float], NearMiss]] = {}
+    for c, text in match.headers.items():
+        if c in claimed:
+            continue
+        key = header_key(text)
+        keys = {key, strip_bracketed(key)}
+        if any(k in _SYNONYMS for k in keys):
+            continue  # a second column of a known field, not a misspelling
+        best: tuple[tuple[int, float], str, str] | None = None
+        for f in missing:
+            for name, spelt in _NAMES[f].items():
+                for k in keys:
+                    score = _closeness(k, name)
+                    if score is not None and (best is None or score < best[0]):
+                        best = (score, f, spelt)
+        if best is not None:
+            score, f, name = best
+            if f not in found or score < found[f][0]:
+                found[f] = (score, NearMiss(f, c, text, name))
+    return sorted((hit for _, hit in found.values()), key=lambda h: h.column)
+
+
+def _closeness(a: str, b: str) -> tuple[int, float] | None:
+    """(edit distance, -similarity) when ``a`` looks like a slip for ``b``, else None."""
+    shorter, longer = sorted((len(a), len(b)))
+    if a == b or shorter < 3 or longer > 40:
+        return None
+    limit = 1 if longer <= 6 else 2
+    distance = _distance(a, b, limit) if longer - shorter <= limit else limit + 1
+    ratio = SequenceMatcher(None, a, b).ratio()
+    if distance <= limit or (shorter >= 4 and ratio >= 0.8):
+        return distance, -ratio
+    return None
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
 
 
 def _letter_index(letter: str) -> int:

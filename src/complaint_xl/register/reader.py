@@ -19,21 +19,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from complaint_xl.errors import UnusableFile
+from complaint_xl.errors import UnusableFile, UsageError
 from complaint_xl.register.book import Book, Grid, gc_paused
 from complaint_xl.register.dates import parse_dates
-from complaint_xl.register.header import HeaderMatch, find_header
+from complaint_xl.register.header import HeaderMatch, NearMiss, find_header, near_misses
 from complaint_xl.register.schema import (
     CLOSED_NO,
     CLOSED_YES,
     DATE_FIELDS,
+    DUPLICATE_KEY,
     FIELD_NAMES,
     FIELDS,
     KEY_FIELDS,
@@ -50,7 +51,7 @@ from complaint_xl.register.text import (
 from complaint_xl.settings import Settings, sheet_role
 from complaint_xl.workdays import Calendar
 
-__all__ = ["Register", "SheetLayout", "read_register"]
+__all__ = ["HeaderSlip", "Register", "SheetLayout", "read_register"]
 
 TOTAL_WORDS: Final[frozenset[str]] = frozenset(
     w for word in ("合计", "总计", "小计", "共计", "合 计", "合计:", "total", "sum", "subtotal",
@@ -88,6 +89,11 @@ class Register:
     extras: pd.DataFrame
     """Unknown columns, kept as text on the same index as ``frame``."""
     notes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    """(message key, params) for the user: a lock file, the sheets read, repeats, near misses."""
+    near_misses: list[HeaderSlip] = field(default_factory=list)
+    """Headers that look like a misspelt name of a field the sheets lack."""
+    left_out: list[str] = field(default_factory=list)
+    """Sheets with a register header of another shape, not read (``--sheet`` reads them)."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -269,33 +275,78 @@ def sla_days(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
 
 def read_register(book: Book, settings: Settings, calendar: Calendar, *, as_of: dt.date,
                   mapping: Mapping[str, str] | None = None,
-                  grids: Mapping[str, Grid] | None = None, text_dates: bool = True) -> Register:
-    """Read every sheet that holds the register (they share its header) into one frame.
+                  grids: Mapping[str, Grid] | None = None, text_dates: bool = True,
+                  sheets: Sequence[str] | None = None) -> Register:
+    """Read the sheets that hold the register into one frame, each complaint once.
 
-    ``mapping`` (field -> header or column letter) wins over the workbook's 列映射
-    sheet, which wins over the built-in synonyms. Raises UnusableFile when no sheet
-    holds a register or a mapped header is missing.
+    ``sheets`` names the sheets to read (``--sheet``), in that order; without it the
+    sheets whose headers match are read (see :func:`_candidates`). A complaint that
+    appears on two sheets read is kept where it appears first (see
+    :func:`_repeated_on_other_sheets`). ``mapping`` (field -> header or column
+    letter) wins over the workbook's 列映射 sheet, which wins over the built-in
+    synonyms. Raises UnusableFile when no sheet holds a register or a mapped header
+    is missing, UsageError for a named sheet that is not there or holds no register.
     """
     mapping = {**settings.mapping, **(mapping or {})}
     grids = grids if grids is not None else {n: book.grid(n) for n in book.sheet_names
                                              if sheet_role(n) is None}
     matches: dict[str, HeaderMatch] = {}
-    for name, grid in grids.items():
-        if sheet_role(name) is not None:
-            continue
-        match = find_header(grid.head(), mapping)
-        if match is not None:
+    if sheets:
+        for name in _named_sheets(book, grids, sheets):
+            match = find_header(grids[name].head(), mapping)
+            if match is None:
+                raise UsageError("sheet-no-register", sheet=name)
             matches[name] = match
-    if not matches:
-        raise UnusableFile("no-register", path=str(book.path))
-    best = max(matches.values(), key=lambda m: len(m.fields))
-    chosen = {n: m for n, m in matches.items() if m.fields.keys() == best.fields.keys()}
-    for f, header in mapping.items():
-        col = best.fields.get(f)
-        found = col is not None and (header_key(best.headers.get(col, "")) == header_key(header)
-                                     or header == column_letter(col))
-        if not found:
-            raise UnusableFile("mapping-missing", field=f, header=header, path=str(book.path))
+        groups = [matches]
+    else:
+        for name, grid in grids.items():
+            if sheet_role(name) is not None:
+                continue
+            match = find_header(grid.head(), mapping)
+            if match is not None:
+                matches[name] = match
+        if not matches:
+            raise UnusableFile("no-register", path=str(book.path))
+        groups = _candidates(matches, mapping)
+    for group in groups:
+        for match in group.values():
+            for f, header in _mapping_gaps(match, mapping):
+                raise UnusableFile("mapping-missing", field=f, header=header, path=str(book.path))
+    # Groups equal by their headers: the one holding the most complaints once repeats are dropped
+    reads = [_read_sheets(group, grids, settings, calendar, as_of, text_dates) for group in groups]
+    read = max(reads, key=lambda r: len(r.frame))  # the first of equals: workbook order
+    chosen = read.matches
+    left_out = [n for n in matches if n not in chosen] if not sheets else []
+    frame, present = read.frame, read.present
+    if "customer" in present:
+        present |= {"customer_attr"} if frame["customer_attr"].notna().any() else set()
+    notes = [*book.notes, *read.notes]
+    if len(chosen) > 1 or left_out:
+        notes.append(("sheets-read", {**_sheet_list("sheets", list(chosen)),
+                                      "rows": f"{len(frame):,}"}))
+    if left_out:
+        notes.append(("sheets-left-out", _sheet_list("sheets", left_out)))
+    slips = _slips(chosen)
+    notes += [("header-near-miss", slip.params()) for slip in slips]
+    return Register(str(book.path), frame, read.layouts, present, read.extras, notes,
+                    near_misses=slips, left_out=left_out)
+
+
+@dataclass
+class _Read:
+    """A group of sheets read into one frame, before the register is made of it."""
+
+    matches: dict[str, HeaderMatch]
+    frame: pd.DataFrame
+    extras: pd.DataFrame
+    layouts: list[SheetLayout]
+    present: frozenset[str]
+    notes: list[tuple[str, dict[str, str]]]
+
+
+def _read_sheets(chosen: dict[str, HeaderMatch], grids: Mapping[str, Grid], settings: Settings,
+                 calendar: Calendar, as_of: dt.date, text_dates: bool) -> _Read:
+    """The sheets' rows in one frame, a complaint repeated on a later sheet dropped."""
     frames, extra_frames, layouts = [], [], []
     with gc_paused():  # a frame of every cell: no cycles to collect while it is built
         for name, match in chosen.items():
@@ -311,8 +362,161 @@ def read_register(book: Book, settings: Settings, calendar: Calendar, *, as_of: 
             ))
         frame = _finish(pd.concat(frames, ignore_index=True), settings, calendar, as_of, text_dates)
     extras = pd.concat(extra_frames, ignore_index=True) if extra_frames else pd.DataFrame()
-    present = frozenset(best.fields)
-    if "customer" in present:
-        present |= {"customer_attr"} if frame["customer_attr"].notna().any() else set()
-    return Register(str(book.path), frame, layouts, present, extras.reset_index(drop=True),
-                    list(book.notes))
+    if len(extra_frames) > 1 and extras.isna().any().any():  # sheets with other extra columns
+        extras = extras.astype(object).where(extras.notna(), None)
+    present = frozenset(f for m in chosen.values() for f in m.fields)
+    keep, notes = _repeated_on_other_sheets(frame, list(chosen), [len(f) for f in frames], present)
+    if notes:
+        frame = frame[keep].reset_index(drop=True)
+        extras = extras[keep]
+    return _Read(chosen, frame, extras.reset_index(drop=True), layouts, present, notes)
+
+
+def _named_sheets(book: Book, grids: Mapping[str, Grid], names: Sequence[str]) -> list[str]:
+    """The sheets ``--sheet`` names, as the workbook spells them (folded names match too)."""
+    known = list(book.sheet_names)
+    by_key: dict[str, list[str]] = {}
+    for n in known:
+        by_key.setdefault(header_key(n), []).append(n)
+    out: list[str] = []
+    for wanted in names:
+        found = wanted if wanted in known else None
+        if found is None and len(by_key.get(header_key(wanted), [])) == 1:
+            found = by_key[header_key(wanted)][0]
+        if found is None:
+            raise UsageError("sheet-unknown", path=str(book.path), sheet=wanted,
+                             **_sheet_list("sheets", known))
+        if found not in grids:  # a settings or output sheet
+            raise UsageError("sheet-no-register", sheet=found)
+        if found not in out:
+            out.append(found)
+    return out
+
+
+def _signature(match: HeaderMatch) -> frozenset[tuple[str, int, str]]:
+    """What two sheets must share to be one register: each field, its column, its folded header."""
+    return frozenset((f, c, header_key(match.headers.get(c, ""))) for f, c in match.fields.items())
+
+
+def _candidates(matches: dict[str, HeaderMatch], mapping: Mapping[str, str]
+                ) -> list[dict[str, HeaderMatch]]:
+    """The groups of sheets that may be the register when none is named; usually one.
+
+    Sheets are one register when their headers have the same fields in the same
+    columns under the same header texts (after folding: full-width, spaces, case);
+    title rows above the header and unknown extra columns may differ. Of several
+    groups, those that have every ``--map`` header come first, then those with the
+    most fields; of the groups left, the caller reads the one with the most
+    complaints. A summary sheet with its own header and the monthly or district
+    sheets it summarises are never added up.
+    """
+    groups: dict[frozenset[tuple[str, int, str]], dict[str, HeaderMatch]] = {}
+    for name, match in matches.items():
+        groups.setdefault(_signature(match), {})[name] = match
+
+    def rank(group: dict[str, HeaderMatch]) -> tuple[bool, int]:
+        first = next(iter(group.values()))
+        return not _mapping_gaps(first, mapping), len(first.fields)
+
+    best = max(map(rank, groups.values()))
+    return [g for g in groups.values() if rank(g) == best]
+
+
+def _mapping_gaps(match: HeaderMatch, mapping: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(field, header) of each mapping entry the sheet's header does not have."""
+    gaps = []
+    for f, header in mapping.items():
+        col = match.fields.get(f)
+        found = col is not None and (header_key(match.headers.get(col, "")) == header_key(header)
+                                     or header == column_letter(col))
+        if not found:
+            gaps.append((f, header))
+    return gaps
+
+
+def _repeated_on_other_sheets(frame: pd.DataFrame, names: Sequence[str], counts: Sequence[int],
+                              present: frozenset[str]
+                              ) -> tuple[np.ndarray, list[tuple[str, dict[str, str]]]]:
+    """Rows repeating a complaint of an earlier sheet read: which to keep, and a note per sheet.
+
+    A complaint is what :data:`DUPLICATE_KEY` says (customer, type, problem, raised
+    date: the duplicate-complaint check's definition), of the fields the sheets have;
+    at least three of them, the problem among them, and each filled, or nothing is
+    dropped. Repeats within one sheet are kept: the check reports those.
+    """
+    keep = np.ones(len(frame), dtype=bool)
+    keys = [k for k in DUPLICATE_KEY if k in present]
+    if len(counts) < 2 or "problem" not in keys or len(keys) < 3:
+        return keep, []
+    sheet_no = np.repeat(np.arange(len(counts)), counts)
+    complete = np.logical_and.reduce([frame[k].notna().to_numpy() for k in keys])
+    # problem texts rarely repeat: only rows whose problem text does are compared in full
+    rows = np.flatnonzero(complete & frame["problem"].duplicated(keep=False).to_numpy())
+    if not len(rows):
+        return keep, []
+    group = frame.iloc[rows][keys].groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    first = np.full(group.max() + 1, len(counts), dtype=np.int64)
+    np.minimum.at(first, group, sheet_no[rows])  # the first sheet holding each complaint
+    later = sheet_no[rows] > first[group]
+    if not later.any():
+        return keep, []
+    keep[rows[later]] = False
+    labels = {f.name: (f.zh.split("(")[0], f.en.lower()) for f in FIELDS}
+    notes = []
+    excel_rows = frame["_row"].to_numpy()[rows]
+    for s in np.unique(sheet_no[rows][later]):
+        mine = later & (sheet_no[rows] == s)
+        others = [str(names[i]) for i in np.unique(first[group[mine]])]
+        shown = [str(r) for r in np.sort(excel_rows[mine])[:_ROWS_SHOWN]]
+        notes.append(("sheets-repeated", {
+            "sheet": str(names[s]), "count": f"{int(mine.sum()):,}",
+            "rows": "、".join(shown) + ("…" if mine.sum() > _ROWS_SHOWN else ""),
+            "rows_en": ", ".join(shown) + ("…" if mine.sum() > _ROWS_SHOWN else ""),
+            **_sheet_list("others", others),
+            "fields": "、".join(labels[k][0] for k in keys),
+            "fields_en": ", ".join(labels[k][1] for k in keys),
+        }))
+    return keep, notes
+
+
+_ROWS_SHOWN: Final[int] = 10
+"""Rows a repeat warning lists by number; the count says how many there are."""
+
+
+def _sheet_list(param: str, names: Sequence[str]) -> dict[str, str]:
+    """Sheet names for a message, as each language lists them: “1月”、“2月” / '1月', '2月'."""
+    return {param: "、".join(f"“{n}”" for n in names),
+            f"{param}_en": ", ".join(f"'{n}'" for n in names)}
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderSlip:
+    """A header that looks like a misspelt field name, on the sheets read (see ``near_misses``)."""
+
+    field: str
+    header: str
+    name: str
+    """The field's name it resembles."""
+    column: str
+    """Its column letter on the first sheet."""
+    sheets: tuple[str, ...]
+
+    def params(self) -> dict[str, str]:
+        zh, en = _LABELS[self.field]
+        return {"field": self.field, "header": self.header, "name": self.name,
+                "column": self.column, "label": zh, "label_en": en,
+                **_sheet_list("sheets", self.sheets)}
+
+
+_LABELS: Final[dict[str, tuple[str, str]]] = {f.name: (f.zh, f.en) for f in FIELDS}
+
+
+def _slips(chosen: Mapping[str, HeaderMatch]) -> list[HeaderSlip]:
+    """The near-miss headers of the sheets read, each told once with the sheets it is on."""
+    found: dict[tuple[str, str], tuple[NearMiss, list[str]]] = {}
+    for name, match in chosen.items():
+        for miss in near_misses(match):
+            key = (miss.field, header_key(miss.header))
+            found.setdefault(key, (miss, []))[1].append(name)
+    return [HeaderSlip(m.field, m.header.strip(), m.name, column_letter(m.column), tuple(sheets))
+            for m, sheets in found.values()]

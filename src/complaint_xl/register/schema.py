@@ -16,6 +16,8 @@ __all__ = [
     "DATE_FIELDS",
     "DEFAULT_SUPPORT_UNITS",
     "DEFAULT_TYPES",
+    "DUPLICATE_KEY",
+    "EFFECT_INEFFECTIVE",
     "EFFECT_VALUES",
     "FIELDS",
     "FIELD_NAMES",
@@ -51,47 +53,66 @@ FIELDS: Final[tuple[Field, ...]] = (
         "客户(属性)",
         "Customer",
         "text",
-        ("客户", "客户名称", "客户(属性)", "客户名称(属性)", "customer", "customername", "client"),
+        ("客户", "客户名称", "客户(属性)", "客户名称(属性)", "客户单位", "客户名", "投诉单位",
+         "投诉客户", "customer", "customername", "client"),
     ),
     Field("customer_attr", "客户属性", "Customer attribute", "text",
           ("属性", "客户类别", "客户类型", "customerattribute", "customertype", "attribute")),
     Field("customer_contact", "联系方式", "Customer contact", "text",
-          ("客户联系方式", "客户电话", "联系电话", "电话", "customercontact", "contact", "phone")),
+          ("客户联系方式", "客户电话", "联系电话", "电话", "手机", "手机号", "手机号码",
+           "customercontact", "contact", "phone")),
     Field("reporter", "反应人", "Reported by", "text",
-          ("反映人", "投诉人", "提出人", "联系人", "reporter", "reportedby")),
+          ("反映人", "投诉人", "提出人", "联系人", "来电人", "reporter", "reportedby")),
     Field("reporter_contact", "反应人联系方式", "Reporter contact", "text",
-          ("反映人联系方式", "投诉人电话", "联系人电话", "reportercontact")),
+          ("反映人联系方式", "投诉人电话", "投诉人联系方式", "联系人电话", "来电号码",
+           "reportercontact")),
     Field("owner", "跟进人员", "Owner", "text",
-          ("跟进人员(销售人员填写)", "跟进人", "负责人", "跟进", "销售人员", "业务员", "owner",
-           "salesperson", "followedupby")),
+          ("跟进人员(销售人员填写)", "跟进人", "负责人", "责任人", "处理人", "经办人", "承办人",
+           "跟进负责人", "跟进", "销售人员", "业务员", "owner", "salesperson", "followedupby",
+           "assignee")),
     Field("type", "投诉项目", "Type", "text",
-          ("投诉类型", "类型", "投诉类别", "类别", "type", "complainttype", "category")),
+          ("投诉类型", "类型", "投诉类别", "类别", "问题类别", "问题类型", "投诉分类", "分类",
+           "投诉种类", "type", "complainttype", "category")),
     Field("problem", "问题点(评估)", "Problem", "text",
-          ("问题点", "问题描述", "投诉内容", "问题", "problem", "description", "issue")),
+          ("问题点", "具体问题点", "具体问题", "问题描述", "问题描述(评估)", "投诉内容",
+           "投诉内容描述", "投诉描述", "投诉问题", "反映内容", "诉求内容", "问题", "problem",
+           "description", "issue")),
     Field("responsible", "责任方类别", "Responsible party", "text",
-          ("责任方", "责任类别", "责任部门", "responsible", "responsibleparty")),
+          ("责任方", "责任类别", "责任部门", "责任归属", "responsible", "responsibleparty")),
     Field("raised_on", "提出日期", "Raised on", "date",
-          ("投诉日期", "登记日期", "日期", "提出时间", "投诉时间", "date", "raisedon",
-           "dateraised", "received")),
+          # Not 受理日期/受理时间: acceptance is a lifecycle field of its own (design.md).
+          ("投诉日期", "登记日期", "日期", "提出时间", "投诉时间", "登记时间", "反映日期",
+           "反映时间", "来电日期", "来电时间", "date", "raisedon", "dateraised", "received")),
     Field("support_unit", "支援单位", "Support unit", "text",
-          ("支援", "支援或协助单", "支援或协助单位", "协助单位", "支援部门", "supportunit",
-           "support")),
+          ("支援", "支援或协助单", "支援或协助单位", "协助单位", "支援部门", "协助部门", "协办单位",
+           "配合单位", "配合部门", "supportunit", "support")),
     Field("deadline", "解决期限", "Deadline", "date",
-          ("期限", "截止日期", "要求完成日期", "deadline", "duedate", "due")),
+          ("期限", "截止日期", "截止时间", "要求完成日期", "要求完成时间", "处理时限", "处理期限",
+           "完成时限", "完成期限", "办理时限", "办结时限", "到期日", "到期日期", "deadline",
+           "duedate", "due")),
     Field("support_need", "支援或协助需求点", "Support needed", "text",
-          ("需求点", "支援需求", "协助需求", "supportneed", "supportneeded", "helpneeded")),
-    Field("progress", "进展情况", "Progress", "text", ("进展", "进度", "处理进展", "progress")),
+          ("需求点", "支援需求", "协助需求", "需协助事项", "supportneed", "supportneeded",
+           "helpneeded")),
+    Field("progress", "进展情况", "Progress", "text",
+          ("进展", "进度", "处理进展", "处理进度", "处理情况", "跟进情况", "跟进进展", "progress")),
     Field("effect", "效果评估", "Effect", "text",
-          ("效果", "评估", "effect", "effectevaluation", "evaluation")),
+          ("效果", "评估", "处理效果", "整改效果", "effect", "effectevaluation", "evaluation")),
     Field("summary", "结案或小结", "Summary", "text",
-          ("结案小结", "小结", "处理结果", "summary", "closingnote", "resolution")),
+          ("结案小结", "小结", "处理结果", "办理结果", "回复", "回复内容", "答复内容", "处理意见",
+           "结案说明", "summary", "closingnote", "resolution")),
     Field("closed", "是否结案", "Closed?", "flag",
-          ("结案", "是否关闭", "状态", "closed", "isclosed", "closed?")),
+          ("结案", "是否关闭", "是否完成", "是否办结", "处理状态", "办结状态", "结案状态", "状态",
+           "closed", "isclosed", "closed?")),
     Field("closed_on", "结案日期", "Closed on", "date",
-          ("结案时间", "关闭日期", "完成日期", "closedon", "dateclosed", "closeddate")),
+          ("结案时间", "关闭日期", "关闭时间", "完成日期", "完成时间", "办结日期", "办结时间",
+           "closedon", "dateclosed", "closeddate")),
     Field("severity", "严重程度", "Severity", "text",
-          ("严重性", "级别", "等级", "投诉级别", "severity", "level")),
+          ("严重性", "严重等级", "级别", "等级", "投诉级别", "投诉等级", "severity", "level")),
 )
+
+DUPLICATE_KEY: Final[tuple[str, ...]] = ("customer", "type", "problem", "raised_on")
+"""What identifies a complaint: a row repeating all four is the same complaint entered again
+(the duplicate-complaint check, and the reader when two sheets hold the same rows)."""
 
 FIELD_NAMES: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS)
 DATE_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.kind == "date")
@@ -109,13 +130,18 @@ DEFAULT_TYPES: Final[tuple[str, ...]] = (
 )
 DEFAULT_SUPPORT_UNITS: Final[tuple[str, ...]] = ("销售", "财务", "内务", "工厂", "其他")
 EFFECT_VALUES: Final[tuple[str, ...]] = ("有效", "部分有效", "无效")
+EFFECT_INEFFECTIVE: Final[frozenset[str]] = frozenset(
+    {"无效", "ineffective", "not effective", "no effect"})
+"""效果评估 values (folded, case-folded) meaning the corrective action did not work: the
+checks flag such closed rows and the weekly report lists them; a new action is due."""
 SEVERITY_VALUES: Final[tuple[str, ...]] = ("一般", "重大")
 SEVERITY_MAJOR: Final[frozenset[str]] = frozenset({"重大", "major", "严重", "high", "重大投诉"})
 
 CLOSED_YES: Final[frozenset[str]] = frozenset(
     {"是", "y", "yes", "已结案", "结案", "已关闭", "关闭", "1", "true", "√", "✓", "✔", "closed",
-     "done", "已完成"}
+     "done", "已完成", "完成", "已办结", "办结"}
 )
 CLOSED_NO: Final[frozenset[str]] = frozenset(
-    {"否", "n", "no", "未结案", "未关闭", "0", "false", "×", "✗", "x", "open", "处理中", "跟进中"}
+    {"否", "n", "no", "未结案", "未关闭", "0", "false", "×", "✗", "x", "open", "处理中", "跟进中",
+     "未完成", "未办结"}
 )

@@ -25,10 +25,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from complaint_xl.outputs.files import atomic_path
 from complaint_xl.outputs.xlsx import open_workbook, write_cell
-from complaint_xl.register.schema import FIELDS
-from complaint_xl.register.text import column_letter
+from complaint_xl.register.schema import CLOSED_YES, FIELDS
+from complaint_xl.register.text import column_letter, header_key
 from complaint_xl.sample import TEMPLATE_COLUMNS, make_register, sample_settings_sheets
-from complaint_xl.settings import Settings, read_settings
+from complaint_xl.settings import (
+    HOLIDAY_OFF_KINDS,
+    HOLIDAY_WORKING_KINDS,
+    Settings,
+    read_settings,
+)
 from complaint_xl.vba import build_vba_project, load_macro_sources
 from complaint_xl.workbook import sheets as content
 from complaint_xl.workbook.sheets import BUTTONS, CONF_SHEET, SHEET_NAMES, Lang
@@ -39,6 +44,7 @@ __all__ = [
     "HIGHLIGHT",
     "REGISTER_TABLE",
     "build_workbook",
+    "colour_formulas",
     "demo_settings",
     "macros_dir",
     "register_columns",
@@ -274,17 +280,55 @@ def _validations(ws: Worksheet, columns: list[tuple[str, str]], first: int, last
             ws.data_validation(first, c, last, c, options)
 
 
+def _one_of(value: str, words: Sequence[str], *, spaces: bool = True) -> str:
+    """Excel: the lower-cased text of ``value`` is one of ``words`` (also for a range inside
+    SUMPRODUCT), trimmed, or with every space taken out (``spaces=False``, as header_key
+    compares). FIND, unlike SEARCH or MATCH, takes no wildcards: "?" or "*" match nothing."""
+    joined = "|".join(sorted({w if spaces else header_key(w) for w in words}))
+    text = f'TRIM({value}&"")' if spaces else f'SUBSTITUTE({value}&""," ","")'
+    return f'ISNUMBER(FIND("|"&LOWER({text})&"|","|{joined}|"))'
+
+
+def colour_formulas(cells: dict[str, str], names: dict[str, str], today: str = "TODAY()"
+                    ) -> dict[str, str]:
+    """The grey / red / amber conditions of a register row as Excel formulas (without '=').
+
+    They are :func:`complaint_xl.deadlines.deadline_status` written for Excel, so the
+    colours agree with the chase: closed as the reader reads 是否结案 (any word of
+    ``CLOSED_YES``, or a closing date); red = open and deadline < today; amber = open,
+    deadline >= today and at most N working days away, the working days counted over
+    (today, deadline] as the calendar does: Monday to Friday (NETWORKDAYS), minus the
+    节假日 sheet's days off on weekdays, plus its working days (调休) on weekends, with
+    the settings reader's words for both (a row with another word is not used).
+    ``cells``: the row's closed, closed_on and deadline cells; ``names``: the defined
+    names of the holiday dates and kinds and of N; ``today``: a cell in the tests.
+    """
+    flag, closed_on, deadline = cells["closed"], cells["closed_on"], cells["deadline"]
+    days, kinds = names["holidays"], names["kinds"]
+    closed = f'OR({_one_of(flag, sorted(CLOSED_YES))},{closed_on}<>"")'
+    due = f"INT({deadline})"  # a time of day does not move the deadline
+    is_open = f"NOT({closed}),ISNUMBER({deadline})"
+    working = _one_of(kinds, HOLIDAY_WORKING_KINDS, spaces=False)
+    off = _one_of(kinds, HOLIDAY_OFF_KINDS, spaces=False)  # any other word: the row is not used
+    span = f"({days}>{today})*({days}<={due})"
+    workdays = (f"MAX(0,NETWORKDAYS({today}+1,{due}))"
+                f"-SUMPRODUCT({span}*(WEEKDAY({days},2)<6)*{off})"
+                f"+SUMPRODUCT({span}*(WEEKDAY({days},2)>5)*{working})")
+    return {
+        "closed": closed,
+        "overdue": f"AND({is_open},{due}<{today})",
+        "due_soon": f"AND({is_open},{due}>={today},{workdays}<={names['due_soon']})",
+    }
+
+
 def _colours(wb: Workbook, ws: Worksheet, columns: list[str], first: int, last: int,
              names: dict[str, str]) -> None:
     """Overdue red, due soon amber, closed grey: plain formulas, no Python needed."""
     r = first + 1  # Excel row number of the first data row; formulas are relative to it
     col = {field: column_letter(c) for c, field in enumerate(columns)}
-    flag, closed_on, deadline = f"${col['closed']}{r}", f"${col['closed_on']}{r}", f"${col['deadline']}{r}"
-    closed = (f'OR({flag}="是",{flag}="已结案",{flag}="Y",{flag}="Yes",{flag}="Closed",'
-              f'{closed_on}<>"")')
-    overdue = f"AND(NOT({closed}),ISNUMBER({deadline}),{deadline}<TODAY())"
-    due_soon = (f"AND(NOT({closed}),ISNUMBER({deadline}),{deadline}>=TODAY(),OR({deadline}=TODAY(),"
-                f"NETWORKDAYS(TODAY()+1,{deadline},{names['holidays']})<={names['due_soon']}))")
+    formulas = colour_formulas({f: f"${col[f]}{r}" for f in ("closed", "closed_on", "deadline")},
+                               names)
+    closed, overdue, due_soon = formulas["closed"], formulas["overdue"], formulas["due_soon"]
 
     def ranges(indexes: list[int]) -> str:
         """'A4:A303 C4:F303' for runs of consecutive column indexes."""
@@ -348,6 +392,32 @@ def _guide(ws: Worksheet, lang: Lang, f: _Formats) -> None:
     ws.hide_gridlines(2)
 
 
+def _holiday_choices(ws: Worksheet, lang: Lang) -> None:
+    """Drop-downs for the 节假日 sheet's 类型 and 状态 (B and C), so a typo is caught while typing.
+
+    A warning, not a stop: the reader also takes the synonyms (补班, 放假, ...) and reports
+    anything else at its cell.
+    """
+    zh = lang == "zh"
+    kinds, statuses = (["休息", "上班"], ["已公布", "估计"]) if zh else (
+        ["off", "working"], ["official", "estimate"])
+    for col, values, title, message in (
+        (1, kinds, "类型" if zh else "Kind",
+         "休息 = 不上班，上班 = 调休上班（周末上班）。" if zh else
+         "off = a day off; working = a working day (a make-up weekend day)."),
+        (2, statuses, "状态" if zh else "Status",
+         "已公布 = 按国务院公布的安排录入；估计 = 尚未公布，程序会提示。" if zh else
+         "official = entered from the published schedule; estimate = not published yet "
+         "(the tools warn about that year)."),
+    ):
+        ws.data_validation(1, col, NAME_ROWS - 1, col, {
+            "validate": "list", "source": values, "error_type": "warning",
+            "input_title": title, "input_message": message,
+            "error_title": "请从下拉菜单选择" if zh else "Pick from the list",
+            "error_message": "可选：" + "、".join(values) if zh else "Values: " + ", ".join(values),
+        })
+
+
 def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
                    today: dt.date | None = None, settings: Settings | None = None) -> Path:
     """Write the register workbook to ``target`` (.xlsm) and return its path.
@@ -383,8 +453,9 @@ def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
             sheets[role].set_vba_name(CODE_NAMES[role])
         settings_sheet, holidays_sheet = _name(lang, "settings"), _name(lang, "holidays")
         due_row = content.setting_row("due_soon_days") + 1
-        names = {"holidays": "Holidays", "due_soon": "DueSoonDays"}
+        names = {"holidays": "Holidays", "kinds": "HolidayKinds", "due_soon": "DueSoonDays"}
         wb.define_name("Holidays", "=" + _ref(holidays_sheet, f"$A$2:$A${NAME_ROWS}"))
+        wb.define_name("HolidayKinds", "=" + _ref(holidays_sheet, f"$B$2:$B${NAME_ROWS}"))
         wb.define_name("DueSoonDays", "=" + _ref(settings_sheet, f"$B${due_row}"))
         # Whole settings blocks, headers included, for the UDFs' optional arguments.
         wb.define_name("CXL_Settings", "=" + _ref(settings_sheet, "$A$1:$B$60"))
@@ -400,8 +471,10 @@ def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
         _lists(wb, sheets["lists"], settings, lang, f)
         years = range(today.year, today.year + 2)
         _table(sheets["holidays"], content.holiday_rows(settings.country, years, lang,
-                                                        settings.holidays), "T_Holidays", f,
-               [12, 10, 44])
+                                                        settings.holidays,
+                                                        settings.official_holiday_years),
+               "T_Holidays", f, [12, 10, 10, 44])
+        _holiday_choices(sheets["holidays"], lang)
         _table(sheets["mapping"], content.mapping_rows(settings, lang), "T_Mapping", f,
                [22, 22, 30])
         _table(sheets["rules"], content.rule_rows(settings, lang), "T_Rules", f, [28, 8, 8, 60])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -188,15 +189,26 @@ LISTS_NOTE: Final[dict[str, str]] = {
 
 # -- 节假日 / Holidays ----------------------------------------------------------------------
 
+HOLIDAY_STATUS: Final[dict[bool, tuple[str, str]]] = {
+    True: ("已公布", "official"), False: ("估计", "estimate"),
+}
+"""状态 of a 节假日 row (official?) as the sheet writes it; settings.HOLIDAY_OFFICIAL and
+HOLIDAY_ESTIMATE read both languages' words."""
+
+
 def holiday_rows(country: str, years: range, lang: Lang,
-                 overrides: dict[dt.date, bool] | None = None) -> list[list[Any]]:
+                 overrides: dict[dt.date, bool] | None = None,
+                 official_years: Collection[int] = ()) -> list[list[Any]]:
     """The exceptions to the Monday-to-Friday week for ``years``, 调休 days included.
 
-    A year whose schedule the holidays package does not know yet is marked as an
-    estimate, so the team knows to check it when the State Council publishes it.
+    Each row's 状态 says whether it is the published schedule (已公布: the holidays
+    package has the year, or ``official_years``, the team's, has it) or a guess (估计),
+    so the team knows to check it when the State Council publishes it; the calendar
+    keeps warning about a year until its rows are official.
     """
-    head = (["日期", "类型", "说明"] if lang == "zh" else ["Date", "Kind", "Note"])
-    calendar = Calendar(country, overrides or {})
+    head = (["日期", "类型", "状态", "说明"] if lang == "zh"
+            else ["Date", "Kind", "Status", "Note"])
+    calendar = Calendar(country, overrides or {}, official_years)
     language = "zh_CN" if lang == "zh" else "en_US"
     try:
         names = holidays.country_holidays(country, years=list(years), language=language)
@@ -207,15 +219,16 @@ def holiday_rows(country: str, years: range, lang: Lang,
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CalendarWarning)
             days = calendar.days_off(year)
-        estimate = year in calendar.unknown_years
+        official = calendar.confirmed(year)
+        status = _pick(lang, *HOLIDAY_STATUS[official])
         for day, working in days:
             if working:
                 kind, note = _pick(lang, "上班", "working"), _pick(lang, "调休上班", "make-up working day")
             else:
                 kind, note = _pick(lang, "休息", "off"), str(names.get(day) or "")
-            if estimate:
+            if not official:
                 note += _pick(lang, "（估计，待公布后核对）", " (estimate: check when published)")
-            rows.append([day, kind, note])
+            rows.append([day, kind, status, note])
     return rows
 
 

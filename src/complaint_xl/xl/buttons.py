@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import pandas as pd
 from openpyxl.utils import column_index_from_string
 
-from complaint_xl.errors import ComplaintXLError
+from complaint_xl.errors import ComplaintXLError, warning_text
 from complaint_xl.kpi.labels import text
+from complaint_xl.loading import require_columns
 from complaint_xl.workbook.builder import HIGHLIGHT
 from complaint_xl.xl.blocks import (
     as_text,
@@ -179,7 +180,7 @@ def _table_sheet(book: xw.Book, name: str, rows: list[list[Any]], head_row: int)
 
 
 def _warning_lines(caught: Sequence[warnings.WarningMessage], lang: str, limit: int = 3) -> str:
-    texts = list(dict.fromkeys(str(w.message) for w in caught))
+    texts = list(dict.fromkeys(warning_text(w.message, lang) for w in caught))
     if not texts:
         return ""
     more = len(texts) - limit
@@ -276,6 +277,7 @@ def chase_book(book: xw.Book, today: dt.date | None = None,
 
     with _quiet(book):
         loaded = load_book(book, today=today)
+        require_columns(loaded, "chase")  # as the command line: no owner column, no chase
         settings, lang = loaded.settings, loaded.settings.lang
         t = _t(lang)
         folder = book_folder(book, settings.drafts_folder) / default_folder(loaded.as_of, settings).name
@@ -327,6 +329,7 @@ def report_book(book: xw.Book, today: dt.date | None = None,
 
     with _quiet(book):
         loaded = load_book(book, today=today)
+        require_columns(loaded, "report")
         settings, lang = loaded.settings, loaded.settings.lang
         t = _t(lang)
         report = weekly(loaded.register, settings, loaded.calendar, loaded.as_of, week=week)

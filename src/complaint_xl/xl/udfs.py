@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
+from complaint_xl.deadlines import deadline_status, due_texts, late_texts
 from complaint_xl.kpi.labels import text
 from complaint_xl.register.dates import parse_date
 from complaint_xl.register.reader import sla_days
@@ -56,9 +57,6 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
 }
 _STATUS: Final[dict[str, tuple[str, str]]] = {
     "closed": ("已结案", "closed"),
-    "overdue": ("逾期 {n} 天", "overdue {n} days"),
-    "due_soon": ("{n} 天内到期", "due within {n} days"),
-    "due_today": ("今天到期", "due today"),
     "on_track": ("正常", "on track"),
     "no_deadline": ("无期限", "no deadline"),
 }
@@ -116,7 +114,8 @@ def _cached_settings(settings: tuple[tuple[Any, ...], ...], lists: tuple[tuple[A
         rows.insert(0, ["日期", "类型"])  # a range without its header row
     found = read_settings({"设置": [list(r) for r in settings], "列表": [list(r) for r in lists],
                            "节假日": rows})
-    return found, Calendar(found.country, found.holidays)
+    return found, Calendar(found.country, found.holidays, found.official_holiday_years,
+                           found.estimated_holiday_years)
 
 
 def _team(settings: Any = None, lists: Any = None, holidays: Any = None) -> tuple[Settings, Calendar]:
@@ -212,11 +211,12 @@ def cxl_deadline(raised_on, complaint_type=None, severity=None, settings=None, l
 @xw.arg("holidays", ndim=2)
 @_guard
 def cxl_status(deadline, closed=None, closed_on=None, today=None, holidays=None, settings=None):
-    """A row's status text: 已结案, 逾期 N 天, N 天内到期, 今天到期, 正常 (N in working days).
+    """A row's status text: 已结案, 逾期 N 个工作日, 已过期限（M月D日到期）, 今天到期,
+    N 个工作日内到期, 正常.
 
-    The chase's definitions: closed when 是否结案 says yes or a closing date is
-    written; overdue when open and the deadline is before today; due soon when open
-    and at most 到期提醒 working days away. Pass TODAY() so the text follows the date.
+    Closed when 是否结案 says yes or a closing date is written; overdue and due soon
+    are decided by the chase's own rule (:func:`complaint_xl.deadlines.deadline_status`),
+    so a cell never disagrees with the chase list. Pass TODAY() so the text follows the date.
     """
     team, calendar = _team(settings, None, holidays)
     lang = team.lang
@@ -228,25 +228,15 @@ def cxl_status(deadline, closed=None, closed_on=None, today=None, holidays=None,
     (d, bad), (c, bad_c) = _dates(due), _dates(done)
     yes = np.vectorize(lambda v: fold(cell_text(v)).lower() in CLOSED_YES, otypes=[bool])(flag)
     is_closed = yes | ~np.isnat(c)
-    today_arr = np.full(d.shape, day)
-    late = calendar.count(d.ravel(), today_arr.ravel()).reshape(d.shape)
-    left = calendar.count(today_arr.ravel(), d.ravel()).reshape(d.shape)
-    out = np.empty(d.shape, dtype=object)
-    for idx in np.ndindex(d.shape):
-        if is_closed[idx]:
-            out[idx] = text(_STATUS, "closed", lang)
-        elif bad[idx] or bad_c[idx]:
-            out[idx] = text(_MESSAGES, "bad-date", lang)
-        elif np.isnat(d[idx]):
-            out[idx] = text(_STATUS, "no_deadline", lang)
-        elif d[idx] < day:
-            out[idx] = text(_STATUS, "overdue", lang, n=int(late[idx]))
-        elif d[idx] == day:
-            out[idx] = text(_STATUS, "due_today", lang)
-        elif left[idx] <= team.due_soon_days:
-            out[idx] = text(_STATUS, "due_soon", lang, n=int(left[idx]))
-        else:
-            out[idx] = text(_STATUS, "on_track", lang)
+    status = deadline_status(d, is_closed, day, calendar, team.due_soon_days)
+    out = np.select(
+        [is_closed, bad | bad_c, np.isnat(d), status.overdue, status.due_soon],
+        [np.full(d.shape, text(_STATUS, "closed", lang), dtype=object),
+         np.full(d.shape, text(_MESSAGES, "bad-date", lang), dtype=object),
+         np.full(d.shape, text(_STATUS, "no_deadline", lang), dtype=object),
+         late_texts(status.workdays_overdue, d, lang),
+         due_texts(status.workdays_left, lang)],
+        default=text(_STATUS, "on_track", lang))
     return _out(out)
 
 

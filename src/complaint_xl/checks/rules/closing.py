@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Final
 
 import numpy as np
 
 from complaint_xl.checks.context import Context, Hits
 from complaint_xl.checks.rules.base import rule
+from complaint_xl.register.schema import EFFECT_INEFFECTIVE
 from complaint_xl.register.text import fold
 
-__all__ = ["INEFFECTIVE", "closed_flag", "closed_rows"]
-
-INEFFECTIVE: Final[frozenset[str]] = frozenset({"无效", "ineffective", "not effective", "no effect"})
-"""效果评估 values meaning the corrective action did not work (a new one is due)."""
+__all__ = ["closed_flag", "closed_rows"]
 
 
 @rule("closed-without-summary", "closed-without-date", "closed-without-effect",
@@ -32,7 +29,7 @@ def closed_rows(ctx: Context) -> Iterator[Hits]:
     if ctx.has_column("effect"):
         yield ctx.hits("closed-without-effect", "effect", closed & ctx.missing("effect"))
         ineffective = ctx.map_values(
-            "effect", lambda v: isinstance(v, str) and fold(v).casefold() in INEFFECTIVE, bool)
+            "effect", lambda v: isinstance(v, str) and fold(v).casefold() in EFFECT_INEFFECTIVE, bool)
         yield ctx.hits("closed-but-ineffective", "effect", closed & ineffective)
 
 

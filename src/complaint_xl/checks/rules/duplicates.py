@@ -9,10 +9,11 @@ import pandas as pd
 
 from complaint_xl.checks.context import Context, Hits
 from complaint_xl.checks.rules.base import rule
+from complaint_xl.register.schema import DUPLICATE_KEY
 
 __all__ = ["duplicate_complaints", "sequence_numbers"]
 
-_KEYS = ("customer", "type", "problem", "raised_on")
+_KEYS = DUPLICATE_KEY  # one definition of "the same complaint", shared with the reader
 
 
 def _repeats(ctx: Context, code: str, field: str, keys: pd.DataFrame) -> Hits:
