@@ -13,7 +13,7 @@ import xlsxwriter
 from tests.conftest import AS_OF, STANDARD_HEADER, write_value
 
 import complaint_xl
-from complaint_xl.checks import Report
+from complaint_xl.checks import Findings
 
 __all__ = ["FIELD_ORDER", "ExcelError", "check", "closed", "good", "write_register"]
 
@@ -89,8 +89,8 @@ def write_register(path: Path, rows: Sequence[dict[str, Any]], *, drop: Sequence
 
 def check(tmp_path: Path, *rows: dict[str, Any], drop: Sequence[str] = (),
           extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None,
-          as_of: dt.date = AS_OF, lang: str | None = None, name: str = "register.xlsx") -> Report:
+          as_of: dt.date = AS_OF, lang: str | None = None, name: str = "register.xlsx") -> Findings:
     """Write the rows, load them like the CLI does, and validate."""
     path = write_register(tmp_path / name, rows, drop=drop, extra_sheets=extra_sheets)
     loaded = complaint_xl.load(path, as_of=as_of, lang=lang)
-    return complaint_xl.validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
+    return complaint_xl.check_register(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)

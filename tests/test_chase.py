@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from chase_helpers import AS_OF, load_register, row, write_register
-from complaint_xl.chase import chase, write_chase
+from complaint_xl.chase import chase
+from complaint_xl.outputs.chase import write_chase
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ import warnings
 import pytest
 
 from chase_helpers import AS_OF, bodies, load_register, parse, positions, row, write_register
-from complaint_xl.chase import ChaseWarning, chase, write_chase
+from complaint_xl.chase import chase
 from complaint_xl.errors import ComplaintXLError
+from complaint_xl.outputs.chase import ChaseWarning, write_chase
 from complaint_xl.register.text import fold
 from complaint_xl.settings import Person
 

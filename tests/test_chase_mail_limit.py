@@ -8,7 +8,8 @@ import re
 import pytest
 
 from chase_helpers import SETTINGS, bodies, load_register, parse, positions, row, write_register
-from complaint_xl.chase import ChaseWarning, chase, write_chase
+from complaint_xl.chase import chase
+from complaint_xl.outputs.chase import ChaseWarning, write_chase
 
 NOW = dt.datetime(2026, 10, 12, 9, 0).astimezone()
 

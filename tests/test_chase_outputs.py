@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from chase_helpers import load_register, parse, row, write_register
-from complaint_xl.chase import ChaseWarning, chase, write_chase
+from complaint_xl.chase import chase
 from complaint_xl.cli import cli
+from complaint_xl.outputs.chase import ChaseWarning, write_chase
 from complaint_xl.outputs.drafts import MANIFEST
 
 NOW = dt.datetime(2026, 10, 12, 9, 0).astimezone()

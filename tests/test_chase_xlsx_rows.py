@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chase_helpers import load_register, row, write_register
-from complaint_xl.chase import ChaseWarning, chase, write_chase
+from complaint_xl.chase import chase
 from complaint_xl.outputs import xlsx_rows
+from complaint_xl.outputs.chase import ChaseWarning, write_chase
 from complaint_xl.outputs.xlsx import open_workbook
 from complaint_xl.outputs.xlsx_rows import fill_rows, table_later
 from xlsx_helpers import cells, write_both

@@ -24,9 +24,9 @@ import complaint_xl
 from complaint_xl.checks.catalogue import CATALOGUE
 from complaint_xl.checks.chars import Chars, ascii_digit
 from complaint_xl.checks.context import ERROR_TEXTS, Context
+from complaint_xl.checks.engine import _messages
 from complaint_xl.checks.rules.contact import bare_mobiles, contacts, is_contact
 from complaint_xl.checks.rules.problem import is_vague, problem_statement, statement_lengths
-from complaint_xl.checks.validate import _messages
 from complaint_xl.register.reader import Register, SheetLayout, sla_days
 from complaint_xl.register.text import column_letter, fold
 from complaint_xl.settings import Settings
@@ -178,7 +178,7 @@ def test_findings_do_not_depend_on_how_pandas_holds_the_text(name: str) -> None:
 
     def findings(frame: pd.DataFrame) -> list[Any]:
         changed = Register(register.path, frame, register.sheets, register.present, register.extras)
-        return complaint_xl.validate(changed, loaded.settings, loaded.as_of, loaded.calendar).findings
+        return complaint_xl.check_register(changed, loaded.settings, loaded.as_of, loaded.calendar).findings
 
     texts = [c for c in register.frame.columns if register.frame[c].dtype == object]
     assert findings(register.frame)  # the hand-typed register has mistakes to find

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import AS_OF, DATA, row
 
 import complaint_xl
-from complaint_xl.checks import Report
+from complaint_xl.checks import Findings
 from complaint_xl.kpi import weekly
 from complaint_xl.sample import make_register, sample_settings_sheets, write_register_xlsx
 
@@ -21,13 +21,13 @@ def _ineffective_rows(frame: pd.DataFrame, first_row: int) -> list[list[object]]
     return [[first_row + i, "effect", "closed-but-ineffective"] for i in frame.index[closed_ineffective]]
 
 
-def _found(report: Report, code: str) -> list[list[object]]:
+def _found(report: Findings, code: str) -> list[list[object]]:
     return sorted(list(r) for r in report.flatten(["row", "field", "code"]) if r[2] == code)
 
 
-def _validate(path: Path, as_of: dt.date = AS_OF) -> Report:
+def _validate(path: Path, as_of: dt.date = AS_OF) -> Findings:
     loaded = complaint_xl.load(path, as_of=as_of)
-    return complaint_xl.validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
+    return complaint_xl.check_register(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
 
 
 # handtyped.* (tests/data/make_fixtures.py): a title row, a header with spaces, line breaks

@@ -16,7 +16,7 @@ from tests.checks_helpers import check, closed, good, write_register
 from tests.conftest import AS_OF
 
 import complaint_xl
-from complaint_xl.checks import CATALOGUE, RULES, Report, validate
+from complaint_xl.checks import CATALOGUE, RULES, Findings, check_register
 from complaint_xl.checks.context import ERROR_TEXTS
 from complaint_xl.cli import cli
 from complaint_xl.register.dates import is_error_value
@@ -51,7 +51,7 @@ def test_error_texts_are_exactly_what_the_reader_calls_error_values() -> None:
 # -- the report ------------------------------------------------------------------------
 
 
-def _mixed(tmp_path: Path) -> Report:
+def _mixed(tmp_path: Path) -> Findings:
     return check(tmp_path, good(type="售后服务", customer_contact="王经理"), closed(effect="无效"),
                  good())
 
@@ -141,7 +141,7 @@ def test_json_output_is_exactly_report_to_json(tmp_path: Path) -> None:
     path = write_register(tmp_path / "r.xlsx", [good(type="售后服务"), good(deadline=None)])
     done = _cli("validate", str(path), "--today", AS_OF.isoformat(), "--json")
     loaded = complaint_xl.load(path, as_of=AS_OF)
-    expected = validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar).to_json()
+    expected = check_register(loaded.register, loaded.settings, loaded.as_of, loaded.calendar).to_json()
     doc = json.loads(done.stdout)
     # the command line adds what it read (issue 12): the sheets, and the notes it printed
     assert doc.pop("sheets") == [{"name": "登记表", "header_row": 1, "rows": 2}]

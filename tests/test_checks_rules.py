@@ -322,7 +322,7 @@ def test_numbering_restarts_on_each_monthly_sheet(tmp_path: Path) -> None:
                  dup, "工厂", wb["2026-10"]["J2"].value, None, wb["2026-10"]["L2"].value])
     wb.save(book)
     loaded = complaint_xl.load(book, as_of=dt.date(2026, 11, 29))
-    report = complaint_xl.validate(loaded.register, loaded.settings, loaded.as_of)
+    report = complaint_xl.check_register(loaded.register, loaded.settings, loaded.as_of)
     # 序号 1 and 2 again on the second sheet are fine; the complaint copied to the second
     # sheet is read once (issue 12), and the reader's warning names the row it dropped
     assert report.flatten(["sheet", "row", "code"]) == []

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import AS_OF, STANDARD_HEADER
 
-from complaint_xl.checks import validate
+from complaint_xl.checks import check_register
 from complaint_xl.register.book import Book, Grid
 from complaint_xl.register.dates import ERROR_VALUES, PLACEHOLDERS, parse_date, parse_dates
 from complaint_xl.register.header import MIN_FIELDS, SCAN_ROWS, find_header
@@ -324,7 +324,8 @@ def _read(body: list[list[Any]]) -> tuple[pd.DataFrame, Any]:
     book = Book(Path("fuzz.xlsx"), "xlsx", ["登记表"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CalendarWarning)  # dates far from today
-        register = read_register(book, _DEFAULTS, _CALENDAR, as_of=AS_OF, grids={"登记表": grid})
+        register = read_register(book, _DEFAULTS.read_options(), _CALENDAR, as_of=AS_OF,
+                                 grids={"登记表": grid})
     return register.frame, register
 
 
@@ -370,7 +371,7 @@ def test_reader_takes_any_cells_and_notes_every_unreadable_date(body: list[list[
 @given(body=_ROWS)
 def test_every_unreadable_value_becomes_a_finding(body: list[list[Any]]) -> None:
     frame, register = _read(body)
-    report = validate(register, _DEFAULTS, AS_OF, _CALENDAR)
+    report = check_register(register, _DEFAULTS, AS_OF, _CALENDAR)
     found = {(r, f, c) for r, f, c in report.flatten(("row", "field", "code"))}
     codes = {"unparseable": "date-unparseable", "ambiguous": "date-ambiguous",
              "error": "excel-error-value"}

@@ -40,7 +40,7 @@ from tests.conftest import AS_OF, STANDARD_HEADER, row, write_xlsx
 
 from complaint_xl.outputs.email import Draft, Recipient, render_draft
 from complaint_xl.outputs.files import safe_filename
-from complaint_xl.register.book import MAX_EXPANDED_BYTES
+from complaint_xl.register.files import MAX_EXPANDED_BYTES
 from complaint_xl.sample import sample_settings_sheets, write_register_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -403,9 +403,8 @@ def _top_level_html_templates() -> set[str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_html_template_is_rendered_with_markup_and_escapes_it(
         lang: str, hostile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from complaint_xl.chase import run_chase
+    from complaint_xl.jobs import run_chase, run_report
     from complaint_xl.loading import load
-    from complaint_xl.outputs.weekly import run_report
 
     rendered: set[str] = set()
     get_template = jinja2.Environment.get_template

@@ -244,3 +244,13 @@ def test_severity_and_responsible_breakdowns_only_where_the_sheet_has_them(make_
     header, rows = without("责任方类别", rows, header)
     report = run(load_rows(make_xlsx, rows, header))
     assert list(report.by) == ["type", "support_unit", "owner", "customer_attr"]
+
+
+def test_ranked_counts_break_ties_by_first_appearance() -> None:
+    # The hard points name the first few: the order must not depend on the pandas version.
+    import pandas as pd
+
+    from complaint_xl.kpi.facts import ranked_counts
+
+    counts = ranked_counts(pd.Series(["乙", "甲", None, "甲", "乙", "丙", "丁", "丁"], dtype=object))
+    assert list(counts.items()) == [("乙", 2), ("甲", 2), ("丁", 2), ("丙", 1)]

@@ -27,20 +27,21 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from chase_helpers import STAFF, bodies, parse, row
-from complaint_xl.chase import chase, summary_lines, write_chase
+from complaint_xl.chase import chase
 from complaint_xl.cli import cli
 from complaint_xl.deadlines import deadline_status, late_text
 from complaint_xl.kpi import weekly
 from complaint_xl.kpi.facts import row_facts
 from complaint_xl.kpi.weeks import of_day
 from complaint_xl.loading import load
+from complaint_xl.outputs.chase import summary_lines, write_chase
 from complaint_xl.outputs.weekly import write_weekly
 from complaint_xl.register.schema import CLOSED_YES
 from complaint_xl.register.text import cell_text, fold
 from complaint_xl.sample import write_register_xlsx
 from complaint_xl.settings import read_settings
 from complaint_xl.workbook import sheets as content
-from complaint_xl.workbook.builder import colour_formulas
+from complaint_xl.workbook.register_sheet import colour_formulas
 from complaint_xl.workdays import Calendar
 from complaint_xl.xl.udfs import cxl_status
 from xl_helpers import RECALC_ON_LOAD

@@ -21,7 +21,7 @@ import xlsxwriter
 
 from complaint_xl.errors import UnusableFile
 from complaint_xl.loading import load, load_grids
-from complaint_xl.register import book as book_module
+from complaint_xl.register import error_cells
 from complaint_xl.register.book import open_book
 from conftest import row, write_xlsx
 
@@ -55,7 +55,7 @@ def test_error_scan_finds_every_error_cell_wherever_chunks_cut(
     with zipfile.ZipFile(path) as zf:
         xml = zf.read("xl/worksheets/sheet1.xml")
     assert len(re.findall(rb't="e"', xml)) == len(expected)
-    monkeypatch.setattr(book_module, "SCAN_CHUNK", chunk)  # boundaries fall inside cells
+    monkeypatch.setattr(error_cells, "SCAN_CHUNK", chunk)  # boundaries fall inside cells
     found = open_book(path)._error_cells("登记")
     assert found == expected
 
@@ -121,7 +121,7 @@ def test_pauses_from_two_threads_leave_the_collector_as_they_found_it() -> None:
     import gc
     import threading
 
-    from complaint_xl.register.book import gc_paused
+    from complaint_xl.speed import gc_paused
 
     assert gc.isenabled()
     inside, leave = threading.Event(), threading.Event()

@@ -317,9 +317,9 @@ def test_error_cells_of_an_ods_from_libreoffice_are_read_as_their_error() -> Non
     assert frame["owner"].tolist() == ["Err:502", "张伟"]
     assert frame["deadline__note"].tolist() == ["text", "error"]
     assert frame["deadline__raw"].tolist() == ["2026-10-30", "#DIV/0!"]
-    from complaint_xl.checks import validate
+    from complaint_xl.checks import check_register
 
-    report = validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
+    report = check_register(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
     assert {(f.row, f.field) for f in report.findings if f.code == "excel-error-value"} == {
         (2, "owner"), (3, "deadline")}
 
@@ -327,7 +327,7 @@ def test_error_cells_of_an_ods_from_libreoffice_are_read_as_their_error() -> Non
 def test_ods_error_cells_are_placed_across_repeated_rows_and_columns(tmp_path: Path) -> None:
     import zipfile
 
-    from complaint_xl.register.book import _ods_error_cells
+    from complaint_xl.register.error_cells import ods_error_cells
 
     t = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
     ns = (t + 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
@@ -344,8 +344,8 @@ def test_ods_error_cells_are_placed_across_repeated_rows_and_columns(tmp_path: P
     path = tmp_path / "x.ods"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("content.xml", content)
-    assert _ods_error_cells(path) == {"甲": {(3, 3): "#N/A"}, "乙": {(0, 0): "#REF!"}}
+    assert ods_error_cells(path) == {"甲": {(3, 3): "#N/A"}, "乙": {(0, 0): "#REF!"}}
     with zipfile.ZipFile(path, "w") as zf:  # no error mark: not parsed (it would not parse)
         zf.writestr("content.xml", content.replace('value-type="error"', 'value-type="string"')
                     + "<unclosed")
-    assert _ods_error_cells(path) == {}
+    assert ods_error_cells(path) == {}

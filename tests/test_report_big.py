@@ -17,7 +17,8 @@ from python_calamine import CalamineWorkbook
 from complaint_xl.kpi import weekly
 from complaint_xl.loading import load
 from complaint_xl.outputs.weekly import write_weekly
-from complaint_xl.outputs.weekly_xlsx import DETAIL_STREAM_ROWS, detail_frame, sheet_names
+from complaint_xl.outputs.weekly_xlsx import sheet_names
+from complaint_xl.outputs.weekly_xlsx_detail import DETAIL_STREAM_ROWS, detail_frame
 from complaint_xl.sample import make_register, sample_settings_sheets, write_register_xlsx
 
 AS_OF = dt.date(2026, 11, 29)

@@ -1,4 +1,4 @@
-"""`complaint-xl report`: --json is exactly WeeklyReport.to_json(), filters, the summary, the demo."""
+"""`complaint-xl report`: --json is exactly WeeklyKpis.to_json(), filters, the summary, the demo."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from complaint_xl.kpi import WeeklyReport, weekly
+from complaint_xl.kpi import WeeklyKpis, weekly
 from complaint_xl.loading import Loaded, load
 from complaint_xl.outputs import charts
 from complaint_xl.outputs.drafts import MANIFEST
@@ -45,7 +45,7 @@ def _load(folder: Path, rows: list, header: list[str] = STANDARD_HEADER, lang: s
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Loaded, WeeklyReport, WeeklyFiles]:
+def built(tmp_path_factory) -> tuple[Loaded, WeeklyKpis, WeeklyFiles]:
     folder = tmp_path_factory.mktemp("weekly")
     loaded = _load(folder, [*ROWS, *EXTRA])
     report = weekly(loaded.register, loaded.settings, loaded.calendar, loaded.as_of)

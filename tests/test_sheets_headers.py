@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from tests.checks_helpers import good, write_register
 from tests.conftest import AS_OF, STANDARD_HEADER, row, write_xlsx
 
-from complaint_xl import load, validate
+from complaint_xl import check_register, load
 from complaint_xl.cli import cli
 from complaint_xl.errors import UsageError
 from complaint_xl.register.header import find_header, near_misses
@@ -162,7 +162,7 @@ def test_a_complaint_entered_twice_on_one_sheet_is_kept_for_the_check(tmp_path: 
     path = write_register(tmp_path / "r.xlsx", [twice, twice])
     loaded = load(path, as_of=AS_OF)
     assert len(loaded.register) == 2 and loaded.register.notes == []
-    report = validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
+    report = check_register(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
     assert [3, "customer", "duplicate-complaint"] in report.flatten()
 
 
@@ -399,5 +399,5 @@ def test_a_deadline_column_under_a_new_name_is_used_as_written(tmp_path: Path, h
     assert frame["deadline"].iloc[0].date() == D(2026, 11, 5)  # as written, not the SLA's
     # an unreadable written deadline: a finding, and the SLA's deadline marked as derived
     assert frame["deadline_derived"].tolist() == [False, True]
-    report = validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
+    report = check_register(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
     assert [3, "deadline", "date-unparseable"] in report.flatten()

@@ -16,13 +16,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from complaint_xl.checks import validate
+from complaint_xl.checks import check_register
 from complaint_xl.loading import load
 from complaint_xl.register.text import column_letter
 from complaint_xl.sample import make_register
 from complaint_xl.workbook import HIGHLIGHT, build_workbook, demo_settings
 from complaint_xl.workbook.build import BUILD_DATE
-from complaint_xl.workbook.builder import register_columns
+from complaint_xl.workbook.register_sheet import register_columns
 from complaint_xl.workbook.sheets import staff_rows
 from complaint_xl.xl.blocks import MARKS_SHEET, runs
 from complaint_xl.xl.buttons import (
@@ -76,7 +76,7 @@ def assert_user_rows_untouched(book: Any) -> None:
 
 def test_check_writes_the_findings_sheet_in_one_block(workbook: Path, sheets: dict) -> None:
     book = remote_book(workbook, sheets)
-    report = check_book(book, today=TODAY)
+    report = check_book(book, today=TODAY).findings
     assert len(report) > 5 and report.errors >= 3  # the demo's planted mistakes
     assert actions(book, "addSheet")[0]["args"] == [9, "检查结果"]
     writes = on_sheet(book, "检查结果", "setValues")
@@ -116,7 +116,7 @@ def expected_marks(report: Any) -> dict[str, set[tuple[int, int]]]:
 
 def test_check_colours_exactly_the_offending_cells(workbook: Path, sheets: dict) -> None:
     book = remote_book(workbook, sheets)
-    report = check_book(book, today=TODAY)
+    report = check_book(book, today=TODAY).findings
     want = expected_marks(report)
     assert want[HIGHLIGHT["error"]] and want[HIGHLIGHT["warning"]]
     coloured = on_sheet(book, REGISTER, "setRangeColor")
@@ -136,7 +136,7 @@ def test_check_colours_exactly_the_offending_cells(workbook: Path, sheets: dict)
 def test_a_second_check_clears_only_what_the_first_coloured(workbook: Path, sheets: dict,
                                                              tmp_path: Path) -> None:
     first = remote_book(workbook, sheets)
-    report = check_book(first, today=TODAY)
+    report = check_book(first, today=TODAY).findings
     # What Excel holds afterwards (LibreOffice calculates the remembered positions) ...
     after, hidden = after_actions(first, sheets, tmp_path)
     assert hidden == [MARKS_SHEET]
@@ -161,7 +161,7 @@ def test_cell_text_that_looks_like_a_formula_is_written_as_text(workbook: Path, 
     type_col = register_columns("zh").index(("type", "投诉项目"))
     changed[REGISTER][3][type_col] = "=HYPERLINK(\"http://x\")"
     book = remote_book(tmp_path / "c.xlsm", changed)
-    report = check_book(book, today=TODAY)
+    report = check_book(book, today=TODAY).findings
     assert "unknown-type" in report.table[report.table["row"].eq(4)]["code"].tolist()
     block = on_sheet(book, "检查结果", "setValues")[0]["values"]
     row = next(r for r in block if r[6] == "unknown-type" and r[2] == 4)
@@ -185,7 +185,8 @@ def test_check_on_a_book_without_a_register_says_so_in_a_message(tmp_path: Path)
 def test_chase_refreshes_its_sheet_and_writes_drafts_beside_the_workbook(workbook: Path,
                                                                          sheets: dict) -> None:
     book = remote_book(workbook, sheets)
-    result, outputs = chase_book(book, today=TODAY, now=NOW)
+    run = chase_book(book, today=TODAY, now=NOW)
+    result, outputs = run.result, run.outputs
     folder = workbook.parent / f"催办-{TODAY.isoformat()}"
     assert outputs.folder == folder and folder.is_dir()
     drafts = sorted(folder.glob("*.eml"))
@@ -224,7 +225,9 @@ def test_chase_failure_is_a_message(workbook: Path, sheets: dict, tmp_path: Path
 def test_weekly_sheet_has_the_report_figures_and_the_files_exist(workbook: Path,
                                                                  sheets: dict) -> None:
     book = remote_book(workbook, sheets)
-    report, files = report_book(book, today=TODAY)
+    run = report_book(book, today=TODAY)
+    report, files = run.kpis, run.written
+    assert files is not None
     assert report.week_label == "2026-W47"
     folder = workbook.parent / "周报-2026-W47"
     assert all(p.parent == folder and p.exists() for p in files)
@@ -273,7 +276,7 @@ def test_calls_per_button_at_10000_rows(tmp_path: Path) -> None:
             counts[n][button.__name__] = len(actions(book))
             if button is check_book:
                 coloured = len(on_sheet(book, REGISTER, "setRangeColor"))
-                assert coloured == sum(len(runs(c)) for c in expected_marks(result).values())
+                assert coloured == sum(len(runs(c)) for c in expected_marks(result.findings).values())
                 counts[n]["runs"] = coloured
             assert_user_rows_untouched(book)
     for name in ("chase_book", "report_book"):
@@ -285,9 +288,9 @@ def test_calls_per_button_at_10000_rows(tmp_path: Path) -> None:
 
 def test_same_findings_as_the_command_line(workbook: Path, sheets: dict) -> None:
     book = remote_book(workbook, sheets)
-    from_button = check_book(book, today=TODAY)
+    from_button = check_book(book, today=TODAY).findings
     loaded = load(workbook, as_of=TODAY)
-    from_file = validate(loaded.register, loaded.settings, TODAY, loaded.calendar)
+    from_file = check_register(loaded.register, loaded.settings, TODAY, loaded.calendar)
     assert from_button.flatten(("sheet", "row", "column", "code")) == \
         from_file.flatten(("sheet", "row", "column", "code"))
     assert HEADER_FILL not in HIGHLIGHT.values()

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from complaint_xl.checks import validate
+from complaint_xl.checks import check_register
 from complaint_xl.kpi import weekly
 from complaint_xl.loading import load
 from complaint_xl.workbook import build_workbook
@@ -103,7 +103,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, list[list[Any]]
 def test_findings_per_row_are_the_checks_messages(demo: tuple[Any, list[list[Any]]]) -> None:
     path, table = demo
     loaded = load(path, as_of=BUILD_DATE)
-    report = validate(loaded.register, loaded.settings, BUILD_DATE, loaded.calendar)
+    report = check_register(loaded.register, loaded.settings, BUILD_DATE, loaded.calendar)
     expected = {row: "；".join(dict.fromkeys(m)) for row, m in report.table.groupby("row")["message"]}
     # As Excel passes them with the "range" converter: ranges, whose rows are the sheet's.
     sheet = remote_book(path, file_sheets(path)).sheets["投诉登记"]

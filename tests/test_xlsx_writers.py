@@ -18,7 +18,7 @@ from tests.checks_helpers import closed, good, write_register
 from tests.conftest import AS_OF
 
 import complaint_xl
-from complaint_xl.checks import Report
+from complaint_xl.checks import Findings
 from complaint_xl.outputs import findings_xlsx, xlsx_rows
 from complaint_xl.outputs.findings_xlsx import write_findings_xlsx
 from complaint_xl.outputs.xlsx import open_workbook, write_table
@@ -119,7 +119,7 @@ def test_links_join_a_link_xlsxwriter_wrote_on_the_sheet(tmp_path):
 # -- the findings workbook -----------------------------------------------------------
 
 
-def _report(tmp_path: Path) -> Report:
+def _report(tmp_path: Path) -> Findings:
     register = write_register(tmp_path / "登记 表.xlsx", [
         good(type="=SUM(A1:A2)", owner="张伟"),
         good(customer_contact="王经理", owner="-张伟"),
@@ -127,7 +127,7 @@ def _report(tmp_path: Path) -> Report:
         closed(effect="无效"),
     ], sheet="投诉's 表", drop=("problem",))  # a finding without a column links to column A
     loaded = complaint_xl.load(register, as_of=AS_OF)
-    return complaint_xl.validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
+    return complaint_xl.check_register(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
 
 
 def test_the_findings_sheet_is_what_write_table_and_write_url_would_write(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from complaint_xl.lazy import export
 
 if TYPE_CHECKING:
-    from complaint_xl.checks import Report, validate
+    from complaint_xl.checks import Findings, check_register
     from complaint_xl.errors import ComplaintXLError, OutputError, UnusableFile, UsageError
     from complaint_xl.loading import Loaded, load
     from complaint_xl.register import Register, open_book, read_register
@@ -21,18 +21,18 @@ if TYPE_CHECKING:
 __all__ = [
     "Calendar",
     "ComplaintXLError",
+    "Findings",
     "Loaded",
     "OutputError",
     "Register",
-    "Report",
     "Settings",
     "UnusableFile",
     "UsageError",
+    "check_register",
     "load",
     "open_book",
     "read_register",
     "read_settings",
-    "validate",
     "workdays",
 ]
 __version__ = "0.1.0"

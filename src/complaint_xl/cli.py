@@ -7,25 +7,25 @@ code 2; ``--json`` prints exactly one JSON document on stdout and nothing else t
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import json
 import os
-import re
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from complaint_xl import speed
 from complaint_xl.errors import ComplaintXLError, UsageError
 from complaint_xl.register.schema import FIELD_NAMES
 
 if TYPE_CHECKING:  # imported where used: pandas loads while the register is being parsed
+    from complaint_xl.kpi import Week
     from complaint_xl.loading import Loaded
     from complaint_xl.register.book import Book
     from complaint_xl.settings import Settings
@@ -34,12 +34,23 @@ __all__ = ["cli", "main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_KEPT: list[object] | None = None
-"""Under :func:`main`, what a command loaded, kept to the end: the process leaves with
-``os._exit``, so nothing spends time freeing millions of cells when the command returns."""
-
-
 # -- shared options (defined once, used by validate, chase and report) ---------------
+
+@dataclass
+class Reading:
+    """How to read the register: the options validate, chase and report share, as given."""
+
+    register: Path
+    today: dt.date | None
+    mapping: dict[str, str]
+    country: str | None
+    lang: str | None
+    date_order: str | None
+    sheets: tuple[str, ...]
+    speaks: str | None = None
+    """The run's language once :func:`load_register` has read the workbook's settings:
+    --lang, else the workbook's 语言. Warnings and errors from then on use it."""
+
 
 def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None
                  ) -> dt.date | None:
@@ -103,22 +114,17 @@ def register_options(func: F) -> F:
     ]
 
     @functools.wraps(func)
-    def keep_date_order(*args: Any, date_order: str | None = None,
-                        sheets: tuple[str, ...] = (), **kwargs: Any) -> Any:
-        # Read by load_register: reader options need not widen every command's signature.
-        meta = click.get_current_context().meta
-        meta["complaint_xl.date_order"] = date_order
-        meta["complaint_xl.sheets"] = sheets
-        return func(*args, **kwargs)
+    def packed(*args: Any, register: Path, today: dt.date | None, mapping: dict[str, str],
+               country: str | None, lang: str | None, date_order: str | None,
+               sheets: tuple[str, ...], **kwargs: Any) -> Any:
+        # One argument for the reader's options: they need not widen every command's signature.
+        reading = Reading(register, today, mapping, country, lang, date_order, sheets)
+        return func(*args, reading=reading, **kwargs)
 
-    wrapped: Any = keep_date_order
+    wrapped: Any = packed
     for option in reversed(options):
         wrapped = option(wrapped)
     return wrapped  # type: ignore[no-any-return]
-
-
-_LANG = "complaint_xl.lang"
-"""click's ctx.meta key of the run's language once the workbook's settings are read."""
 
 
 def handle_errors(func: F) -> F:
@@ -128,8 +134,8 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         def lang() -> str:
             # --lang, else the workbook's 语言 setting once it is read (load_register), else zh.
-            ctx = click.get_current_context(silent=True)
-            return kwargs.get("lang") or (ctx.meta.get(_LANG) if ctx else None) or "zh"
+            reading = kwargs.get("reading")
+            return kwargs.get("lang") or (reading and (reading.lang or reading.speaks)) or "zh"
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -183,8 +189,7 @@ def open_register(register: Path, *, read_ahead: bool = True) -> Book:
     return book
 
 
-def load_register(book: Book, today: dt.date | None, mapping: dict[str, str],
-                  country: str | None, lang: str | None,
+def load_register(book: Book, reading: Reading,
                   prepare: Callable[[Settings], object] | None = None, *,
                   command: str | None = None, settings_warnings: bool = True) -> Loaded:
     """Read the opened register and tell the user what they should know about the reading.
@@ -195,24 +200,16 @@ def load_register(book: Book, today: dt.date | None, mapping: dict[str, str],
     reports those as findings instead). ``command`` ('chase', 'report') stops the run
     when a column it needs is missing (:func:`~complaint_xl.loading.require_columns`).
     ``prepare`` (the command's own warm-up) runs once the settings are known, while the
-    register itself is still being parsed.
+    register itself is still being parsed. Sets ``reading.speaks``.
     """
+    from complaint_xl.jobs import register_notes
     from complaint_xl.loading import load_grids, require_columns
 
-    ctx = click.get_current_context(silent=True)
-    date_order = ctx.meta.get("complaint_xl.date_order") if ctx else None
-    sheets = ctx.meta.get("complaint_xl.sheets") if ctx else None
-    loaded = load_grids(book, book.grids(), as_of=today, mapping=mapping, country=country,
-                        lang=lang, date_order=date_order, prepare=prepare, sheets=sheets)
-    if _KEPT is not None:
-        # Run by main(): the frame (and the cells) live until the process ends. Frozen, the
-        # garbage collector stops walking their millions of references each time the
-        # outputs allocate (~0.1 s per 100,000 rows); kept, nobody frees them one by one.
-        gc.freeze()
-        _KEPT.append((book, loaded))
-    use = loaded.settings.lang
-    if ctx is not None:  # warnings and errors from here on speak the workbook's language
-        ctx.meta[_LANG] = use
+    loaded = load_grids(book, book.grids(), as_of=reading.today, mapping=reading.mapping,
+                        country=reading.country, lang=reading.lang, date_order=reading.date_order,
+                        prepare=prepare, sheets=reading.sheets)
+    speed.keep(book, loaded)  # under main(), to the end of the process, unwalked by the collector
+    use = reading.speaks = loaded.settings.lang  # warnings and errors from here on speak it
     if command is not None:  # first: a run that stops says one line, the reason
         require_columns(loaded, command)
     for line in register_notes(loaded, use):
@@ -225,32 +222,21 @@ def load_register(book: Book, today: dt.date | None, mapping: dict[str, str],
     return loaded
 
 
-def register_notes(loaded: Loaded, lang: str) -> list[str]:
-    """The register's notes as lines in ``lang`` (without the program's name)."""
-    from complaint_xl.errors import MESSAGES
-
-    return [MESSAGES[key][0 if lang == "zh" else 1].format(**params)
-            for key, params in loaded.register.notes]
-
-
 def echo_json(document: Any) -> None:
     """The one JSON document of a --json run."""
     click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
 
-def parse_week(value: str | None) -> tuple[int, int] | None:
-    """'2026-W48' -> (2026, 48)."""
+def parse_week(value: str | None) -> Week | None:
+    """--week: '2026-W48' -> (2026, 48) (:func:`complaint_xl.kpi.weeks.parse_week`); exit 2 if bad."""
     if value is None:
         return None
-    m = re.fullmatch(r"(\d{4})-?W(\d{1,2})", value.strip(), re.IGNORECASE)
-    if not m:
-        raise UsageError("bad-week", value=value)
-    year, week = int(m[1]), int(m[2])
+    from complaint_xl.kpi.weeks import parse_week as parse
+
     try:
-        dt.date.fromisocalendar(year, week, 1)
+        return parse(value)
     except ValueError:
         raise UsageError("bad-week", value=value) from None
-    return year, week
 
 
 # -- the commands --------------------------------------------------------------------
@@ -274,8 +260,7 @@ def cli() -> None:
 @click.option("--out", type=click.Path(path_type=Path), metavar="FILE.xlsx",
               help="Also write a findings workbook (one row per finding, links to the cells).")
 @handle_errors
-def validate(register: Path, today: dt.date | None, as_json: bool, mapping: dict[str, str],
-             country: str | None, lang: str | None, out: Path | None) -> None:
+def validate(reading: Reading, as_json: bool, out: Path | None) -> None:
     """Check every entry against the sheet's rules (校验).
 
     Exit 0 when no finding is an error, 1 when at least one is, 2 when the file
@@ -285,33 +270,22 @@ def validate(register: Path, today: dt.date | None, as_json: bool, mapping: dict
     Example:
       complaint-xl validate 投诉登记.xlsx --today 2026-11-30 --out 检查结果.xlsx
     """
-    book = open_register(register)
-    from complaint_xl.checks import validate as run_checks
-    from complaint_xl.checks.console import render_text
-    from complaint_xl.outputs.findings_xlsx import write_findings_xlsx
+    book = open_register(reading.register)
+    from complaint_xl.jobs import prepare_validate, run_validate
 
     # settings problems are findings here (settings-invalid), not stderr lines as well
-    loaded = load_register(book, today, mapping, country, lang, settings_warnings=False)
-    report = run_checks(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
-    written = None
-    if out is not None:  # written first: a failure exits 2 before anything is printed
-        if out.is_dir():
-            out = out / ("检查结果.xlsx" if report.lang == "zh" else "findings.xlsx")
-        written = write_findings_xlsx(report, out)
+    loaded = load_register(book, reading, prepare_validate, settings_warnings=False)
+    run = run_validate(loaded, out)  # the file first: a failure exits 2 before anything is printed
+    run.warn_again()
     if as_json:
-        register = loaded.register
-        rows = register.frame["_sheet"].value_counts(sort=False)
-        echo_json({**report.to_json(),
-                   "sheets": [{"name": s.name, "header_row": s.header_row,
-                               "rows": int(rows.get(s.name, 0))} for s in register.sheets],
-                   "notes": register_notes(loaded, report.lang)})
+        echo_json(run.document)
     else:
-        click.echo(render_text(report))
-    if written is not None:
-        # stdout holds only the JSON document under --json
-        click.echo(("检查结果：" if report.lang == "zh" else "findings workbook: ") + str(written),
-                   err=as_json)
-    sys.exit(0 if report.valid else 1)
+        for line in run.lines:
+            click.echo(line)
+    for written in run.files:  # stdout holds only the JSON document under --json
+        click.echo(("检查结果：" if run.findings.lang == "zh" else "findings workbook: ")
+                   + str(written), err=as_json)
+    sys.exit(0 if run.valid else 1)
 
 
 @cli.command()
@@ -319,23 +293,23 @@ def validate(register: Path, today: dt.date | None, as_json: bool, mapping: dict
 @click.option("--out", type=click.Path(path_type=Path), metavar="DIR",
               help="Folder for the chase list and the e-mail drafts (default: 催办-YYYY-MM-DD).")
 @handle_errors
-def chase(register: Path, today: dt.date | None, as_json: bool, mapping: dict[str, str],
-          country: str | None, lang: str | None, out: Path | None) -> None:
+def chase(reading: Reading, as_json: bool, out: Path | None) -> None:
     """List overdue and due-soon items and draft the chase e-mails (催办).
 
     \b
     Example:
       complaint-xl chase 投诉登记.xlsx --today 2026-11-30 --out 催办
     """
-    book = open_register(register)
-    from complaint_xl.chase import prepare_outputs, run_chase, summary_lines
+    book = open_register(reading.register)
+    from complaint_xl.jobs import prepare_chase, run_chase
 
-    loaded = load_register(book, today, mapping, country, lang, prepare_outputs, command="chase")
-    result, outputs = run_chase(loaded, out)
+    loaded = load_register(book, reading, prepare_chase, command="chase")
+    run = run_chase(loaded, out)
+    run.warn_again()
     if as_json:
-        echo_json(result.to_json(outputs))
+        echo_json(run.document)
     else:
-        for line in summary_lines(result, outputs, loaded.settings.lang):
+        for line in run.lines:
             click.echo(line)
 
 
@@ -355,8 +329,7 @@ def chase(register: Path, today: dt.date | None, as_json: bool, mapping: dict[st
 @click.option("--customer-attr", "customer_attrs", multiple=True, metavar="ATTR",
               help="Only customers with this attribute (客户属性, e.g. 经销商); repeatable.")
 @handle_errors
-def report(register: Path, today: dt.date | None, as_json: bool, mapping: dict[str, str],
-           country: str | None, lang: str | None, week: str | None, out: Path | None,
+def report(reading: Reading, as_json: bool, week: str | None, out: Path | None,
            types: tuple[str, ...], support_units: tuple[str, ...], owners: tuple[str, ...],
            customer_attrs: tuple[str, ...]) -> None:
     """Compute the weekly KPI summary for the sales meeting (周报).
@@ -374,18 +347,19 @@ def report(register: Path, today: dt.date | None, as_json: bool, mapping: dict[s
     # Read in this thread: the report runs for minutes on a big register, where the half
     # second the overlap saves is nothing, and the cells a second thread allocates stay in
     # that thread's malloc arena once released (+0.5 GB peak at a million rows).
-    book = open_register(register, read_ahead=False)
-    from complaint_xl.outputs.weekly import prepare_outputs, run_report, summary_lines
+    book = open_register(reading.register, read_ahead=False)
+    from complaint_xl.jobs import prepare_report, run_report
 
-    loaded = load_register(book, today, mapping, country, lang,
-                           prepare_outputs if out is not None else None, command="report")
+    loaded = load_register(book, reading, prepare_report if out is not None else None,
+                           command="report")
     filters = {f: v for f, v in (("type", types), ("support_unit", support_units),
                                  ("owner", owners), ("customer_attr", customer_attrs)) if v}
-    result, files = run_report(loaded, week=chosen_week, filters=filters, out=out)
+    run = run_report(loaded, week=chosen_week, filters=filters, out=out)
+    run.warn_again()
     if as_json:
-        echo_json(result.to_json())
+        echo_json(run.document)
     else:
-        for line in summary_lines(result, files, loaded.settings.lang):
+        for line in run.lines:
             click.echo(line)
 
 
@@ -412,12 +386,8 @@ def new_workbook(file: Path, demo: bool, lang: str | None, today: dt.date | None
     """
     from complaint_xl.workbook import build_workbook
 
-    if file.suffix.lower() != ".xlsm":
-        raise UsageError("xlsm-needed", path=str(file))
-    if file.exists() and not force:  # it may be the team's register: never overwrite unasked
-        raise UsageError("workbook-exists", path=str(file))
     use = "en" if lang == "en" else "zh"
-    path = build_workbook(file, lang=use, demo=demo, today=today)
+    path = build_workbook(file, lang=use, demo=demo, today=today, force=force)
     click.echo(("已生成工作簿：" if use == "zh" else "workbook written: ") + str(path))
 
 
@@ -443,14 +413,12 @@ def demo(out: Path, today: dt.date | None, lang: str | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point; a bad option value exits 2 with one line too.
 
-    The process ends with ``os._exit`` once the command is done and its output
-    flushed: freeing a large register's millions of cell objects one by one at
-    interpreter shutdown takes ~0.3 s per 100,000 rows and serves nobody (every
-    file was closed by its ``with`` block; the operating system reclaims the memory
-    at once). Only the entry points call this; tests use ``cli`` itself.
+    The process ends with :func:`complaint_xl.speed.leave` once the command is done
+    and its output flushed: freeing a large register's millions of cell objects one
+    by one at interpreter shutdown serves nobody. Only the entry points call this;
+    tests use ``cli`` itself.
     """
-    global _KEPT
-    _KEPT = []
+    speed.keep_to_the_end()
     try:
         cli.main(args=argv, prog_name="complaint-xl", standalone_mode=False)
         code: int | str | None = 0
@@ -467,17 +435,4 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except SystemExit as exc:
         code = exc.code
-    _exit(code)
-
-
-def _exit(code: int | str | None) -> None:
-    """Flush the output and end the process at once with ``code`` (as ``sys.exit`` reads it)."""
-    if isinstance(code, str):
-        click.echo(code, err=True)
-        code = 1
-    if sys.getprofile() is not None or sys.gettrace() is not None:
-        sys.exit(code)  # a profiler or coverage is watching: let it write its report at exit
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader left, or closed
-            stream.flush()
-    os._exit(code or 0)
+    speed.leave(code)

@@ -15,8 +15,9 @@ from typing import Final
 from complaint_xl.errors import MESSAGES, UsageError
 from complaint_xl.register.book import Book, Grid, open_book
 from complaint_xl.register.reader import Register, read_register
+from complaint_xl.register.roles import sheet_role
 from complaint_xl.register.schema import FIELDS
-from complaint_xl.settings import Settings, read_settings, sheet_role
+from complaint_xl.settings import Settings, read_settings
 from complaint_xl.workdays import Calendar
 
 __all__ = ["NEEDED", "Loaded", "load", "load_grids", "make_calendar", "require_columns"]
@@ -115,7 +116,7 @@ def load_grids(
     calendar = make_calendar(settings)
     if prepare is not None:
         prepare(settings)
-    register = read_register(book, settings, calendar, as_of=as_of, mapping=mapping,
+    register = read_register(book, settings.read_options(), calendar, as_of=as_of, mapping=mapping,
                              text_dates=book.kind != "csv", sheets=sheets,
                              grids={n: grids[n] for n in grids if sheet_role(n) is None})
     book.join()

@@ -46,7 +46,8 @@ class Chars:
         filled = np.flatnonzero(self.length)  # an empty text has no segment of its own
         out = np.zeros(len(self.length), dtype=bool)
         if len(filled):
-            out[filled] = np.logical_or.reduceat(found, self.start[filled])
+            # intp: Pyodide (xlwings Lite) is 32-bit and refuses int64 offsets here
+            out[filled] = np.logical_or.reduceat(found, self.start[filled].astype(np.intp))
         return out
 
     def holding(self, at: np.ndarray) -> np.ndarray:

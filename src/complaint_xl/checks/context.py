@@ -2,7 +2,7 @@
 
 A rule looks at whole columns and returns :class:`Hits`: one code, one field and the
 positions of the rows it flags, with per-row parameters for the message. Turning
-hits into located, worded findings is done once, in :mod:`complaint_xl.checks.validate`,
+hits into located, worded findings is done once, in :mod:`complaint_xl.checks.engine`,
 so a rule is only the test that defines it.
 """
 

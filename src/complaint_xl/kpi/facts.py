@@ -20,10 +20,24 @@ from complaint_xl.kpi.weeks import Week, monday, mondays, week_labels
 from complaint_xl.register.text import fold, map_unique
 from complaint_xl.workdays import Calendar
 
-__all__ = ["REPEAT_WITHIN_DAYS", "categories", "row_facts"]
+__all__ = ["REPEAT_WITHIN_DAYS", "categories", "ranked_counts", "row_facts"]
 
 REPEAT_WITHIN_DAYS: Final[int] = 30
 """A complaint is a repeat when the same customer raised the same type within this many days."""
+
+
+def ranked_counts(values: pd.Series) -> pd.Series:
+    """How often each value occurs, most first; ties in order of first appearance.
+
+    ``value_counts`` leaves ties in an order that differs between pandas versions (2.2 in
+    xlwings Lite, 3.x here), and the hard points name the first few: the same register must
+    give the same words everywhere. Missing values are not counted.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    order = np.lexsort((np.arange(len(uniques)), -counts))
+    return pd.Series(counts[order], index=pd.Index(np.asarray(uniques, dtype=object)[order]),
+                     dtype="int64")
 
 
 def categories(values: pd.Series) -> pd.Series:

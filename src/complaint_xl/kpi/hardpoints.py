@@ -15,7 +15,7 @@ from typing import Any, Final
 import pandas as pd
 
 from complaint_xl.deadlines import late_text
-from complaint_xl.kpi.facts import REPEAT_WITHIN_DAYS
+from complaint_xl.kpi.facts import REPEAT_WITHIN_DAYS, ranked_counts
 
 __all__ = ["MIN_CLOSURES_TO_RANK", "HardPoint", "Window", "hard_points"]
 
@@ -82,7 +82,7 @@ def _overdue_by(facts: pd.DataFrame, cats: pd.Series, code: str, zh_dim: str,
                 en_dim: str) -> HardPoint | None:
     overdue = facts["overdue"]
     total = int(overdue.sum())
-    counts = cats[overdue].value_counts()
+    counts = ranked_counts(cats[overdue])
     if total < 3 or counts.empty or counts.iloc[0] < 2:
         return None
     name, n = str(counts.index[0]), int(counts.iloc[0])
@@ -118,7 +118,7 @@ def _worst_rate(facts: pd.DataFrame, cats: pd.Series, window: Window, code: str,
 
 
 def _top_customers(customers: pd.Series, window: Window) -> HardPoint | None:
-    counts = customers[window.in_window_raised].value_counts()
+    counts = ranked_counts(customers[window.in_window_raised])
     counts = counts[counts >= 2].head(TOP)
     if counts.empty:
         return None
@@ -132,7 +132,7 @@ def _top_customers(customers: pd.Series, window: Window) -> HardPoint | None:
 def _top_type_share(types: pd.Series, window: Window) -> HardPoint | None:
     raised = types[window.in_window_raised]
     total = int(window.in_window_raised.sum())
-    counts = raised.value_counts()
+    counts = ranked_counts(raised)
     if total < 5 or counts.empty:
         return None
     name, n = str(counts.index[0]), int(counts.iloc[0])

@@ -7,6 +7,8 @@ week is a comparison of datetime64 values, never a per-row calendar call.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -14,8 +16,8 @@ import pandas as pd
 from complaint_xl.register.text import map_unique
 
 __all__ = [
-    "WEEKS_IN_TREND", "Week", "default_week", "label", "monday", "mondays", "of_day", "to_week",
-    "week_labels", "weeks_ending",
+    "WEEKS_IN_TREND", "Week", "default_week", "label", "monday", "mondays", "of_day", "parse_week",
+    "to_week", "week_labels", "weeks_ending",
 ]
 
 WEEKS_IN_TREND = 8
@@ -48,8 +50,25 @@ def default_week(today: dt.date) -> Week:
     return of_day(today - dt.timedelta(days=back))
 
 
+_WEEK: Final = re.compile(r"\s*(\d{4})\s*-?\s*W\s*(\d{1,2})\s*", re.IGNORECASE)
+
+
+def parse_week(text: str) -> Week:
+    """'2026-W48' (also 2026W48, 2026-w48, spaces around the parts) -> (2026, 48).
+
+    The one reading of a typed week, for ``--week`` and the UDFs alike. Raises
+    ValueError for text that is no ISO week, or a week the year does not have (W53).
+    """
+    m = _WEEK.fullmatch(text)
+    if not m:
+        raise ValueError(f"not an ISO week: {text!r}")
+    week = int(m[1]), int(m[2])
+    dt.date.fromisocalendar(week[0], week[1], 1)  # ValueError for a week that does not exist
+    return week
+
+
 def to_week(value: Week | None, today: dt.date) -> Week:
-    """A week from (year, week) or None (the default week); 'YYYY-Www' is the CLI's parse_week."""
+    """A week from (year, week) or None (the default week); typed text is :func:`parse_week`'s."""
     if value is None:
         return default_week(today)
     year, week = value

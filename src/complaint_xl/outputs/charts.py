@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import PercentFormatter
 
-from complaint_xl.kpi import WeeklyReport
+from complaint_xl.kpi import WeeklyKpis
 from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, text
 
 __all__ = ["CHART_NAMES", "ChartFontWarning", "cjk_font", "covers", "report_charts"]
@@ -118,15 +118,15 @@ def _note(ax: matplotlib.axes.Axes, message: str) -> None:
             wrap=True)
 
 
-def trend_chart(report: WeeklyReport, lang: str) -> bytes:
+def trend_chart(kpis: WeeklyKpis, lang: str) -> bytes:
     """New and closed per week as bars, the on-time rate as a line (right axis)."""
     with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(7.6, 3.4), dpi=110, layout="constrained")
         ax = fig.add_subplot()
-        weeks = [t["week"].split("-")[1] for t in report.trend]
+        weeks = [t["week"].split("-")[1] for t in kpis.trend]
         x = range(len(weeks))
-        new = [t["new"] or 0 for t in report.trend]
-        closed = [t["closed"] for t in report.trend]
+        new = [t["new"] or 0 for t in kpis.trend]
+        closed = [t["closed"] for t in kpis.trend]
         w = 0.38
         ax.bar([i - w / 2 for i in x], new, w, label=text(FIGURES, "new", lang),
                color=_COLORS["new"])
@@ -135,7 +135,7 @@ def trend_chart(report: WeeklyReport, lang: str) -> bytes:
             ax.bar([i + w / 2 for i in x], closed, w, label=text(FIGURES, "closed", lang),
                    color=_COLORS["closed"])
             rate_ax = ax.twinx()
-            rates = [t["on_time_rate"] for t in report.trend]
+            rates = [t["on_time_rate"] for t in kpis.trend]
             rate_ax.plot([i for i, r in zip(x, rates, strict=True) if r is not None],
                          [r for r in rates if r is not None], marker="o", color=_COLORS["rate"],
                          label=text(FIGURES, "on_time_rate", lang))
@@ -144,7 +144,7 @@ def trend_chart(report: WeeklyReport, lang: str) -> bytes:
             rate_ax.spines["right"].set_visible(True)
             axes.append(rate_ax)
         else:
-            ax.text(0.99, 0.97, report.reason("closed", lang) or "", transform=ax.transAxes,
+            ax.text(0.99, 0.97, kpis.reason("closed", lang) or "", transform=ax.transAxes,
                     ha="right", va="top", fontsize=8, color="#666666")
         pairs = [a.get_legend_handles_labels() for a in axes]
         handles = [h for hs, _ in pairs for h in hs]
@@ -159,11 +159,11 @@ def trend_chart(report: WeeklyReport, lang: str) -> bytes:
         return _png(fig)
 
 
-def breakdown_chart(report: WeeklyReport, dim: str, lang: str, limit: int = 15) -> bytes:
+def breakdown_chart(kpis: WeeklyKpis, dim: str, lang: str, limit: int = 15) -> bytes:
     """Horizontal bars per value: new this week, open and overdue as of today."""
-    values = dict(report.by.get(dim, {}))
-    if dim in report.by_blank:
-        values["（空）" if lang == "zh" else "(blank)"] = report.by_blank[dim]
+    values = dict(kpis.by.get(dim, {}))
+    if dim in kpis.by_blank:
+        values["（空）" if lang == "zh" else "(blank)"] = kpis.by_blank[dim]
     names = list(values)[:limit]
     series = [("new", _COLORS["new"]), ("open", _COLORS["open"]), ("overdue", _COLORS["overdue"])]
     with matplotlib.rc_context(_rc()):
@@ -193,15 +193,15 @@ def breakdown_chart(report: WeeklyReport, dim: str, lang: str, limit: int = 15) 
         return _png(fig)
 
 
-def aging_chart(report: WeeklyReport, lang: str) -> bytes:
+def aging_chart(kpis: WeeklyKpis, lang: str) -> bytes:
     """Open complaints by working days since raised."""
     with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(4.2, 2.4), dpi=110, layout="constrained")
         ax = fig.add_subplot()
         ax.set_xlabel("工作日" if lang == "zh" else "working days", fontsize=9)
-        counts: Sequence[int | None] = [report.aging[b] for b in AGING_BUCKETS]
+        counts: Sequence[int | None] = [kpis.aging[b] for b in AGING_BUCKETS]
         if any(c is None for c in counts):
-            _note(ax, report.reason("aging", lang) or "")
+            _note(ax, kpis.reason("aging", lang) or "")
             ax.set_axis_off()
             return _png(fig)
         colors = ["#A9D18E", "#FFD966", "#F4B183", "#C00000"]
@@ -212,17 +212,17 @@ def aging_chart(report: WeeklyReport, lang: str) -> bytes:
         return _png(fig)
 
 
-def report_charts(report: WeeklyReport, lang: str | None = None) -> dict[str, bytes]:
+def report_charts(kpis: WeeklyKpis, lang: str | None = None) -> dict[str, bytes]:
     """Every chart of the weekly report as PNG bytes, by name (see CHART_NAMES)."""
-    lang = lang or report.lang
+    lang = lang or kpis.lang
     with warnings.catch_warnings():
         if cjk_font() is None:
             _warn_no_font(lang)
             # One warning says it; matplotlib would add one per missing character.
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
         return {
-            "trend": trend_chart(report, lang),
-            "by_type": breakdown_chart(report, "type", lang),
-            "by_support_unit": breakdown_chart(report, "support_unit", lang),
-            "aging": aging_chart(report, lang),
+            "trend": trend_chart(kpis, lang),
+            "by_type": breakdown_chart(kpis, "type", lang),
+            "by_support_unit": breakdown_chart(kpis, "support_unit", lang),
+            "aging": aging_chart(kpis, lang),
         }

@@ -14,6 +14,7 @@ summary) is still over all of its items.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,13 +22,15 @@ from typing import Any, Final, Literal, overload
 
 import pandas as pd
 
-from complaint_xl.chase import ChaseResult, list_filename, unit_names
+from complaint_xl.chase.result import ChaseResult
+from complaint_xl.outputs.chase_xlsx import list_filename
 from complaint_xl.outputs.email import Draft, Recipient, is_address
 from complaint_xl.outputs.files import safe_filename
 from complaint_xl.outputs.templating import render
+from complaint_xl.register.text import fold
 from complaint_xl.settings import Settings
 
-__all__ = ["ChaseMail", "chase_drafts"]
+__all__ = ["DRAFT_PREFIXES", "ChaseMail", "chase_drafts", "missing_addresses", "unit_names"]
 
 Kind = Literal["owner", "unit", "manager"]
 
@@ -65,6 +68,14 @@ class ChaseMail:
     missing: list[str] = field(default_factory=list)
     """Names of recipients without a known address."""
     warnings: list[str] = field(default_factory=list)
+
+
+_SPLIT: Final = re.compile(r"[;；,，、/]+")
+
+
+def unit_names(text: str | None) -> list[str]:
+    """The support units a staff entry answers for (several may be listed: 财务、内务)."""
+    return [fold(u) for u in _SPLIT.split(text or "") if u.strip()]
 
 
 def _item_dicts(items: pd.DataFrame) -> list[dict[str, Any]]:
@@ -234,7 +245,7 @@ def chase_drafts(result: ChaseResult, settings: Settings, *, now: dt.datetime,
     """All drafts of a chase run: owners (most urgent first), support units, the manager.
 
     ``workbook`` is the file name of the chase list the mails refer to for the items they
-    do not list (default: the name :func:`~complaint_xl.chase.write_chase` gives it).
+    do not list (default: :func:`~complaint_xl.outputs.chase_xlsx.list_filename`).
     """
     composer = _Composer(result, settings, now, Path(override) if override else None,
                          workbook or list_filename(result.as_of))
@@ -252,3 +263,11 @@ def chase_drafts(result: ChaseResult, settings: Settings, *, now: dt.datetime,
     return [*(composer.owner(owner, group) for owner, group in by_owner),
             *(composer.unit(unit, group) for unit, group in by_unit),
             *([composer.escalation(level3)] if len(level3) else [])]
+
+
+def missing_addresses(mails: Sequence[ChaseMail]) -> list[str]:
+    """Everyone a draft is for whose address is unknown, each once, in the order of the mails."""
+    missing: dict[str, None] = {}
+    for mail in mails:
+        missing.update(dict.fromkeys(mail.missing))
+    return list(missing)

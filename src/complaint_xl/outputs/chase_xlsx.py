@@ -9,21 +9,20 @@ a big register; a call per cell took most of a chase run).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
+from complaint_xl.chase.result import ChaseResult
 from complaint_xl.deadlines import WORDS, late_texts
 from complaint_xl.kpi.labels import COLUMNS, text
 from complaint_xl.outputs.xlsx import open_workbook
 from complaint_xl.outputs.xlsx_rows import fill_rows, table_later
 
-if TYPE_CHECKING:
-    from complaint_xl.chase import ChaseResult
-
-__all__ = ["LABELS", "write_chase_xlsx"]
+__all__ = ["LABELS", "list_filename", "write_chase_xlsx"]
 
 _WORDS: Final[dict[str, tuple[str, str]]] = {
     "list": ("催办清单", "Chase list"), "by_owner": ("按跟进人员", "By owner"),
@@ -106,6 +105,11 @@ def _summary_frame(summary: pd.DataFrame, key: str, extra: list[str], t: dict[st
     frame[key] = frame[key].where(frame[key].notna(), t["none"])
     frame = frame.where(frame.notna(), None)
     return frame.rename(columns=t)
+
+
+def list_filename(as_of: dt.date) -> str:
+    """The chase list's file name, which the mails name for the items they do not list."""
+    return f"chase-{as_of.isoformat()}.xlsx"
 
 
 def write_chase_xlsx(result: ChaseResult, path: str | Path, *, lang: str = "zh") -> Path:

@@ -19,8 +19,9 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Any
 
-__all__ = ["Draft", "Recipient", "is_address", "render_draft"]
+__all__ = ["Draft", "Recipient", "draft_fields", "is_address", "render_draft"]
 
 _ADDRESS = re.compile(r"^[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 
@@ -69,14 +70,30 @@ class Draft:
         return [r.name for r in (*self.to, *self.cc) if r.address() is None]
 
 
+def _addresses(recipients: Sequence[Recipient]) -> list[Address]:
+    """The recipients that have a usable address; the others are named in the body only."""
+    return [a for a in (r.address() for r in recipients) if a is not None]
+
+
+def draft_fields(draft: Draft) -> dict[str, Any]:
+    """The draft as plain values, as its .eml carries them: {to, cc, subject, text, html}.
+
+    To and Cc are the addresses written (``Name <user@domain>``), without the people
+    whose address is unknown; the grid API hands drafts out this way instead of files.
+    """
+    return {"to": [str(a) for a in _addresses(draft.to)],
+            "cc": [str(a) for a in _addresses(draft.cc)],
+            "subject": _clean(draft.subject), "text": draft.text, "html": draft.html}
+
+
 def render_draft(draft: Draft) -> bytes:
     """The draft as RFC 5322 bytes (CRLF line ends, 8bit-safe encodings)."""
     msg = EmailMessage(policy=SMTP)
     msg["Subject"] = _clean(draft.subject)
     if draft.sender and is_address(draft.sender):
         msg["From"] = draft.sender
-    to = [a for a in (r.address() for r in draft.to) if a is not None]
-    cc = [a for a in (r.address() for r in draft.cc) if a is not None]
+    to = _addresses(draft.to)
+    cc = _addresses(draft.cc)
     if to:
         msg["To"] = to
     if cc:

@@ -21,7 +21,8 @@ from xlsxwriter.exceptions import FileCreateError
 
 from complaint_xl.errors import OutputError
 
-__all__ = ["atomic_path", "ensure_folder", "safe_filename", "write_bytes"]
+__all__ = ["atomic_path", "ensure_folder", "output_folder", "safe_filename", "workbook_folder",
+           "write_bytes"]
 
 _RESERVED: Final[frozenset[str]] = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
@@ -53,6 +54,39 @@ def ensure_folder(folder: str | Path) -> Path:
     except OSError as exc:
         raise OutputError("out-not-writable", path=str(p), detail=exc.strerror or str(exc)) from None
     return p
+
+
+def workbook_folder(workbook: str | Path | None) -> Path | None:
+    """The folder a workbook sits in (None without a workbook, e.g. a CSV register).
+
+    A workbook opened from SharePoint/OneDrive has a URL for a name: the user's
+    Documents folder stands in for it then, since a URL is no folder Python can write to.
+    """
+    if workbook is None:
+        return None
+    text = str(workbook)
+    if "://" not in text:
+        parent = Path(text).absolute().parent
+        if parent.is_dir():
+            return parent
+    return Path.home() / "Documents"
+
+
+def output_folder(name: str, setting: str | None, workbook: str | Path | None, *,
+                  beside_workbook: bool = False) -> Path:
+    """The folder ``name`` (催办-2026-11-30, 周报-2026-W48) a run writes into when not told where.
+
+    It goes into the settings' folder (草稿文件夹) when the workbook names one, relative to
+    the workbook; else beside the workbook for a button (``beside_workbook``), or into the
+    current directory for the command line. One rule for both front ends.
+    """
+    home = workbook_folder(workbook)
+    if setting:
+        chosen = Path(setting).expanduser()
+        base = chosen if chosen.is_absolute() or home is None else home / chosen
+    else:
+        base = home if beside_workbook and home is not None else Path.cwd()
+    return base / name
 
 
 def _umask() -> int:

@@ -19,15 +19,15 @@ from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
 
 from complaint_xl.checks.catalogue import CATALOGUE, Lang
-from complaint_xl.checks.console import summary_line
-from complaint_xl.checks.report import Report
+from complaint_xl.checks.findings import Findings
 from complaint_xl.errors import OutputError
 from complaint_xl.kpi.labels import COLUMNS, text
 from complaint_xl.outputs.files import atomic_path
+from complaint_xl.outputs.findings_text import summary_line
 from complaint_xl.outputs.xlsx import open_workbook, write_table, write_text
 from complaint_xl.outputs.xlsx_rows import MAX_LINKS, Links, PendingRows, fill_rows, table_later
 
-__all__ = ["MAX_LINKS", "SHEETS", "write_findings_xlsx"]
+__all__ = ["MAX_LINKS", "SHEETS", "findings_filename", "write_findings_xlsx"]
 
 SHEETS: Final[dict[str, tuple[str, str]]] = {
     "findings": ("检查结果", "Findings"),
@@ -74,16 +74,16 @@ def _link_target(register: str, out: Path) -> str | None:
     return None if "#" in text or len(text) > 1_800 else text
 
 
-def _owners(report: Report, lang: Lang) -> pd.Series:
+def _owners(findings: Findings, lang: Lang) -> pd.Series:
     """Who has to fix each finding: the row's owner, or a label for settings and empty owners."""
-    table = report.table
+    table = findings.table
     label = table["owner"].where(table["owner"].notna(), text(_OWNERS, "none", lang))
     return label.where(table["field"] != "", text(_OWNERS, "settings", lang))
 
 
-def _findings_frame(report: Report, lang: Lang) -> tuple[pd.DataFrame, pd.Series]:
+def _findings_frame(findings: Findings, lang: Lang) -> tuple[pd.DataFrame, pd.Series]:
     """The findings sheet's rows, and where in the register each one's cell link opens."""
-    table = report.table
+    table = findings.table
     h = _heads(lang)
     rows = table["row"].astype(str)
     cells = (table["sheet"] + "!" + table["column"] + rows).where(
@@ -99,17 +99,17 @@ def _findings_frame(report: Report, lang: Lang) -> tuple[pd.DataFrame, pd.Series
         h["title"]: table["code"].map(lambda c: CATALOGUE[c].title(lang)),
         h["message"]: table["message"],
         h["value"]: table["value"],
-        h["owner"]: _owners(report, lang),
+        h["owner"]: _owners(findings, lang),
     })
     places = ("'" + table["sheet"].str.replace("'", "''") + "'!"
               + table["column"].where(table["column"] != "", "A") + rows)
     return frame, places
 
 
-def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) -> PendingRows:
+def _findings_sheet(wb: Workbook, findings: Findings, lang: Lang, link: str | None) -> PendingRows:
     """The findings table, its rows left to ``fill_rows`` (thousands on a big register)."""
     h = _heads(lang)
-    frame, places = _findings_frame(report, lang)
+    frame, places = _findings_frame(findings, lang)
     ws = wb.add_worksheet(text(SHEETS, "findings", lang))
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     # Each cell address opens the register at that cell, up to Excel's limit of links.
@@ -128,14 +128,14 @@ def _findings_sheet(wb: Workbook, report: Report, lang: Lang, link: str | None) 
     return pending
 
 
-def _by_code_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
-    table = report.table
+def _by_code_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
+    table = findings.table
     h = _heads(lang)
     ws = wb.add_worksheet(text(SHEETS, "by_code", lang))
     bold = wb.add_format({"bold": True, "font_size": 12})
-    write_text(ws, 0, 0, report.register, bold)
-    ws.write_string(1, 0, ("检查日期：" if lang == "zh" else "as of: ") + report.as_of.isoformat())
-    ws.write_string(2, 0, summary_line(report, lang))
+    write_text(ws, 0, 0, findings.register, bold)
+    ws.write_string(1, 0, ("检查日期：" if lang == "zh" else "as of: ") + findings.as_of.isoformat())
+    ws.write_string(2, 0, summary_line(findings, lang))
     grouped = table.groupby("code", sort=False).agg(
         count=("code", "size"), severity=("severity", "first"),
         rows=("row", lambda r: r.nunique()))
@@ -151,11 +151,11 @@ def _by_code_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
     write_table(wb, ws, frame, first_row=4, name="ByRule", widths={h["title"]: 24, h["code"]: 26})
 
 
-def _by_owner_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
-    table = report.table
+def _by_owner_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
+    table = findings.table
     h = _heads(lang)
     ws = wb.add_worksheet(text(SHEETS, "by_owner", lang))
-    owners = _owners(report, lang).rename("owner")
+    owners = _owners(findings, lang).rename("owner")
     counts = pd.crosstab(owners, table["severity"]).reindex(columns=["error", "warning"],
                                                              fill_value=0)
     by_code = pd.crosstab(owners, table["code"])
@@ -172,23 +172,29 @@ def _by_owner_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
     write_table(wb, ws, frame, name="ByOwner", widths={h["owner"]: 16})
 
 
-def write_findings_xlsx(report: Report, path: str | Path, *, lang: Lang | None = None) -> Path:
+def findings_filename(lang: str) -> str:
+    """The findings workbook's name in a folder (validate --out DIR, the demo): 检查结果.xlsx
+    or findings.xlsx; defined once, so the command line and the demo cannot drift apart."""
+    return "findings.xlsx" if lang == "en" else "检查结果.xlsx"
+
+
+def write_findings_xlsx(findings: Findings, path: str | Path, *, lang: Lang | None = None) -> Path:
     """Write the findings workbook to ``path`` (atomically); return the path written.
 
     Sheets: every finding with a link to its cell (an Excel table, so it filters),
     a summary by rule and a summary by owner. User values stay text.
     """
-    lang = lang or report.lang
+    lang = lang or findings.lang
     target = Path(path)
-    link = _link_target(report.register, target)
+    link = _link_target(findings.register, target)
     with atomic_path(target) as tmp:
         wb = open_workbook(tmp)
-        findings = _findings_sheet(wb, report, lang, link)
-        _by_code_sheet(wb, report, lang)
-        _by_owner_sheet(wb, report, lang)
+        pending = _findings_sheet(wb, findings, lang, link)
+        _by_code_sheet(wb, findings, lang)
+        _by_owner_sheet(wb, findings, lang)
         try:
             wb.close()
-            fill_rows(tmp, [findings])
+            fill_rows(tmp, [pending])
         except (XlsxWriterException, OSError) as exc:
             raise OutputError("out-not-writable", path=str(target), detail=str(exc)) from None
     return target

@@ -1,6 +1,7 @@
 """Every output of the weekly report in one call: workbook, page and e-mail draft.
 
-The command line and the 周报 button both call :func:`write_weekly`, so they write
+The command line, the 周报 button and the demo all reach :func:`write_weekly` through
+:func:`complaint_xl.jobs.run_report`, so they write
 the same files with the same names. A rerun into the same folder goes through
 :class:`~complaint_xl.outputs.drafts.OutputFolder`, as the chase does: files it wrote
 and nobody touched are replaced; a draft (or page, or workbook) the user edited is
@@ -11,14 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from complaint_xl.errors import OutputError
-from complaint_xl.kpi import Week, WeeklyReport, weekly
-from complaint_xl.loading import Loaded
-from complaint_xl.outputs.charts import report_charts
+from complaint_xl.kpi import Week, WeeklyKpis
+from complaint_xl.kpi.weeks import label
+from complaint_xl.outputs.charts import cjk_font, report_charts
 from complaint_xl.outputs.drafts import OutputFolder
 from complaint_xl.outputs.email import is_address, render_draft
 from complaint_xl.outputs.files import safe_filename
@@ -27,7 +28,9 @@ from complaint_xl.outputs.weekly_mail import weekly_draft
 from complaint_xl.outputs.weekly_xlsx import write_weekly_xlsx
 from complaint_xl.settings import Settings
 
-__all__ = ["WeeklyFiles", "prepare_outputs", "run_report", "summary_lines", "weekly_stem", "write_weekly"]
+__all__ = [
+    "WeeklyFiles", "folder_name", "prepare_outputs", "summary_lines", "weekly_stem", "write_weekly",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,22 +45,27 @@ class WeeklyFiles:
         return iter((self.xlsx, self.html, self.eml))
 
 
-def weekly_stem(report: WeeklyReport) -> str:
+def folder_name(week: Week, lang: str) -> str:
+    """The folder the 周报 button writes into beside the workbook: 周报-2026-W48 (Weekly- in English)."""
+    return ("周报-" if lang == "zh" else "Weekly-") + label(week)
+
+
+def weekly_stem(kpis: WeeklyKpis) -> str:
     """weekly-2026-W47, plus the filter values when filtered (so runs do not overwrite)."""
-    stem = f"weekly-{report.week_label}"
-    values = [v for vs in report.filters.values() for v in vs]
+    stem = f"weekly-{kpis.week_label}"
+    values = [v for vs in kpis.filters.values() for v in vs]
     return stem + ("-" + safe_filename("-".join(values), max_length=60) if values else "")
 
 
-def write_weekly(report: WeeklyReport, folder: str | Path, settings: Settings,
+def write_weekly(kpis: WeeklyKpis, folder: str | Path, settings: Settings,
                  lang: str | None = None) -> WeeklyFiles:
     """Write weekly-YYYY-Www.xlsx, .html and .eml into ``folder`` and return their paths.
 
     The paths are those written: ``weekly-… (2).eml`` when the user had edited the
     earlier draft (said in a warning, as is a draft without recipients).
     """
-    lang = lang or report.lang
-    stem = weekly_stem(report)
+    lang = lang or kpis.lang
+    stem = weekly_stem(kpis)
     names = [f"{stem}.xlsx", f"{stem}.html", f"{stem}.eml"]
     for name in names:
         # Unlike the chase, the report refuses rather than writing beside a file open in
@@ -65,14 +73,14 @@ def write_weekly(report: WeeklyReport, folder: str | Path, settings: Settings,
         if (Path(folder) / f"~${name}").exists():
             raise OutputError("out-not-writable", path=str(Path(folder) / name), detail="open in Excel")
     out = OutputFolder(folder, lang=lang)
-    charts = report_charts(report, lang)
+    charts = report_charts(kpis, lang)
     # Rendered before anything is written, so a broken page template leaves no files.
-    page = render_page(report, charts, lang, settings.templates_path).encode("utf-8")
+    page = render_page(kpis, charts, lang, settings.templates_path).encode("utf-8")
     written: list[Path] = []
     try:
-        written.append(out.write_with(names[0], lambda tmp: write_weekly_xlsx(report, tmp, lang)))
+        written.append(out.write_with(names[0], lambda tmp: write_weekly_xlsx(kpis, tmp, lang)))
         written.append(out.write_bytes(names[1], page))
-        draft = weekly_draft(report, settings, charts, written[0], lang)
+        draft = weekly_draft(kpis, settings, charts, written[0], lang)
         written.append(out.write_bytes(names[2], render_draft(draft)))
     except BaseException:
         if written:  # what was written stays replaceable by the next run
@@ -98,32 +106,21 @@ def write_weekly(report: WeeklyReport, folder: str | Path, settings: Settings,
 
 def prepare_outputs(settings: Settings) -> None:
     """Find the CJK font and compile the templates: run while the register is parsed."""
-    from complaint_xl.outputs.charts import cjk_font
     from complaint_xl.outputs.templating import preload
 
     cjk_font()
     preload("weekly", lang=settings.lang, override=settings.templates_path)
 
 
-def run_report(loaded: Loaded, *, week: Week | None = None,
-               filters: Mapping[str, str | Sequence[str]] | None = None,
-               out: str | Path | None = None) -> tuple[WeeklyReport, WeeklyFiles | None]:
-    """What ``complaint-xl report`` and the demo do: compute, then write the files if asked."""
-    report = weekly(loaded.register, loaded.settings, loaded.calendar, loaded.as_of, week=week,
-                    filters=filters)
-    files = write_weekly(report, out, loaded.settings) if out is not None else None
-    return report, files
-
-
-def summary_lines(report: WeeklyReport, files: WeeklyFiles | None,
+def summary_lines(kpis: WeeklyKpis, files: WeeklyFiles | None,
                   lang: str | None = None) -> list[str]:
     """The command line's readable summary: figures, hard points, and what was written."""
-    lang = lang or report.lang
-    lines = summary_text(report, lang).rstrip("\n").split("\n")
+    lang = lang or kpis.lang
+    lines = summary_text(kpis, lang).rstrip("\n").split("\n")
     if files is None:
         lines.append("（加 --out 文件夹 可写出周报工作簿、网页和邮件草稿）" if lang == "zh" else
                      "(add --out DIR to write the workbook, the page and the e-mail draft)")
     else:
-        label = "已写入：" if lang == "zh" else "written: "
-        lines += [label + str(p) for p in files]
+        head = "已写入：" if lang == "zh" else "written: "
+        lines += [head + str(p) for p in files]
     return lines

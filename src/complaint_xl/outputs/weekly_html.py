@@ -1,6 +1,6 @@
 """The weekly report as an HTML page (weekly-YYYY-Www.html) and as plain text.
 
-Both render the same view of a :class:`~complaint_xl.kpi.WeeklyReport` through the
+Both render the same view of a :class:`~complaint_xl.kpi.WeeklyKpis` through the
 team's templates (``weekly.html``, ``weekly.txt``, whose words are in
 ``<lang>/weekly_labels.txt``); the page gets the view HTML-escaped, so a customer
 called ``<script>`` is shown, not run. Numbers are formatted here once:
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from complaint_xl.kpi import WeeklyReport
+from complaint_xl.kpi import WeeklyKpis
 from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, text
 from complaint_xl.outputs.templating import render
 
@@ -42,16 +42,16 @@ def format_figure(figure: str, value: Any) -> str:
     return f"{int(value):,}"
 
 
-def _card(report: WeeklyReport, figure: str, lang: str) -> dict[str, Any]:
-    value = report.totals[figure]
+def _card(kpis: WeeklyKpis, figure: str, lang: str) -> dict[str, Any]:
+    value = kpis.totals[figure]
     zh = lang == "zh"
     hint = ""
-    if figure in report.unavailable:
+    if figure in kpis.unavailable:
         hint = "不可用，见下方说明" if zh else "unavailable, see the notes below"
-    elif figure == "on_time_rate" and report.totals["closed"] == 0:
+    elif figure == "on_time_rate" and kpis.totals["closed"] == 0:
         hint = "本周无结案" if zh else "no closures this week"
-    elif figure in ("new", "closed", "on_time_rate") and len(report.trend) > 1:
-        prev = report.trend[-2][figure]
+    elif figure in ("new", "closed", "on_time_rate") and len(kpis.trend) > 1:
+        prev = kpis.trend[-2][figure]
         if prev is not None:
             hint = ("上周 " if zh else "last week ") + format_figure(figure, prev)
     return {"key": figure, "label": text(FIGURES, figure, lang),
@@ -67,62 +67,62 @@ def _row(name: str, figures: Mapping[str, Any]) -> dict[str, Any]:
                                     for k in FIGURES]}
 
 
-def _tables(report: WeeklyReport, lang: str) -> list[dict[str, Any]]:
+def _tables(kpis: WeeklyKpis, lang: str) -> list[dict[str, Any]]:
     tables = []
-    for dim, values in report.by.items():
+    for dim, values in kpis.by.items():
         rows = [_row(name, figs) for name, figs in values.items()]
-        if dim in report.by_blank:
-            rows.append(_row("（空）" if lang == "zh" else "(blank)", report.by_blank[dim]))
+        if dim in kpis.by_blank:
+            rows.append(_row("（空）" if lang == "zh" else "(blank)", kpis.by_blank[dim]))
         tables.append({"key": dim, "title": text(DIMENSIONS, dim, lang), "rows": rows})
     return tables
 
 
-def view(report: WeeklyReport, lang: str | None = None,
+def view(kpis: WeeklyKpis, lang: str | None = None,
          charts: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The template context: every text and number already formatted for ``lang``.
 
     ``charts`` maps a chart name to the image source (a data: URI or ``cid:name``).
     """
-    lang = lang or report.lang
-    effect = report.effect
+    lang = lang or kpis.lang
+    effect = kpis.effect
     names = {k: text(FIGURES, k, lang) for k in FIGURES}
     return {
         "lang": lang,
-        "title": report.title(lang),
-        "week": report.week_label,
-        "week_start": report.week_start.isoformat(),
-        "week_end": report.week_end.isoformat(),
-        "as_of": report.as_of.isoformat(),
-        "register": Path(report.register).name,
-        "rows": report.rows,
-        "filters": report.filter_text(lang),
-        "window": "{} – {}".format(*report.trend_window),
-        "week_cards": [_card(report, f, lang) for f in _HEADLINE_WEEK],
-        "now_cards": [_card(report, f, lang) for f in _HEADLINE_NOW],
-        "points": [p.text(lang) for p in report.hard_points],
+        "title": kpis.title(lang),
+        "week": kpis.week_label,
+        "week_start": kpis.week_start.isoformat(),
+        "week_end": kpis.week_end.isoformat(),
+        "as_of": kpis.as_of.isoformat(),
+        "register": Path(kpis.register).name,
+        "rows": kpis.rows,
+        "filters": kpis.filter_text(lang),
+        "window": "{} – {}".format(*kpis.trend_window),
+        "week_cards": [_card(kpis, f, lang) for f in _HEADLINE_WEEK],
+        "now_cards": [_card(kpis, f, lang) for f in _HEADLINE_NOW],
+        "points": [p.text(lang) for p in kpis.hard_points],
         "figure_names": names,
         "figure_labels": list(names.values()),
-        "tables": _tables(report, lang),
+        "tables": _tables(kpis, lang),
         "trend": [{"week": t["week"], "new": format_figure("new", t["new"]),
                    "closed": format_figure("closed", t["closed"]),
                    "on_time_rate": format_figure("on_time_rate", t["on_time_rate"])}
-                  for t in report.trend],
-        "aging": [{"bucket": b, "count": format_figure("open", report.aging[b])}
+                  for t in kpis.trend],
+        "aging": [{"bucket": b, "count": format_figure("open", kpis.aging[b])}
                   for b in AGING_BUCKETS],
-        "aging_reason": report.reason("aging", lang),
+        "aging_reason": kpis.reason("aging", lang),
         "effect": None if effect is None else {
             "closed": effect["closed"], "blank": effect["blank"],
             "counts": list(effect["counts"].items())},
-        "effect_reason": report.reason("effect", lang),
-        "most_overdue": report.most_overdue,
-        "overdue_reason": report.reason("overdue", lang),
-        "repeats": report.repeats[:LIST_LIMIT],
-        "repeats_total": len(report.repeats),
-        "multi_sheet": report.multi_sheet,
-        "reasons": report.reason_lines(lang),
-        "notes": report.note_texts(lang),
+        "effect_reason": kpis.reason("effect", lang),
+        "most_overdue": kpis.most_overdue,
+        "overdue_reason": kpis.reason("overdue", lang),
+        "repeats": kpis.repeats[:LIST_LIMIT],
+        "repeats_total": len(kpis.repeats),
+        "multi_sheet": kpis.multi_sheet,
+        "reasons": kpis.reason_lines(lang),
+        "notes": kpis.note_texts(lang),
         "charts": dict(charts or {}),
-        "totals": {k: format_figure(k, v) for k, v in report.totals.items()},
+        "totals": {k: format_figure(k, v) for k, v in kpis.totals.items()},
     }
 
 
@@ -130,16 +130,16 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def render_page(report: WeeklyReport, charts: Mapping[str, bytes], lang: str | None = None,
+def render_page(kpis: WeeklyKpis, charts: Mapping[str, bytes], lang: str | None = None,
                 override: str | Path | None = None) -> str:
     """The page as one self-contained HTML document (charts embedded as data: URIs)."""
-    lang = lang or report.lang
-    context = view(report, lang, {k: _data_uri(v) for k, v in charts.items()})
+    lang = lang or kpis.lang
+    context = view(kpis, lang, {k: _data_uri(v) for k, v in charts.items()})
     return render("weekly.html", context, lang=lang, override=override)
 
 
-def summary_text(report: WeeklyReport, lang: str | None = None,
+def summary_text(kpis: WeeklyKpis, lang: str | None = None,
                  override: str | Path | None = None) -> str:
     """The short plain-text summary: the command line's output and the draft's text part."""
-    lang = lang or report.lang
-    return render("weekly.txt", view(report, lang), lang=lang, override=override)
+    lang = lang or kpis.lang
+    return render("weekly.txt", view(kpis, lang), lang=lang, override=override)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from complaint_xl.kpi import WeeklyReport
+from complaint_xl.kpi import WeeklyKpis
 from complaint_xl.outputs.email import Draft, Recipient
 from complaint_xl.outputs.templating import render
 from complaint_xl.outputs.weekly_html import summary_text, view
@@ -35,17 +35,17 @@ def _attachable(workbook: Path, settings: Settings) -> bool:
     return limit > 0 and workbook.stat().st_size <= limit * 1024 * 1024
 
 
-def weekly_draft(report: WeeklyReport, settings: Settings, charts: Mapping[str, bytes],
+def weekly_draft(kpis: WeeklyKpis, settings: Settings, charts: Mapping[str, bytes],
                  attachment: Path | None = None, lang: str | None = None) -> Draft:
     """The draft: HTML body with inline charts, plain-text alternative, workbook attached.
 
     A workbook above the settings' attachment limit (a million-row register makes a
     ~120 MB one, which mail servers refuse) is named with its size and folder instead.
     """
-    lang = lang or report.lang
-    cids = {name: f"{name}-{report.week_label}@complaint-xl.invalid" for name in MAIL_CHARTS
+    lang = lang or kpis.lang
+    cids = {name: f"{name}-{kpis.week_label}@complaint-xl.invalid" for name in MAIL_CHARTS
             if name in charts}
-    context = view(report, lang, {name: f"cid:{cid}" for name, cid in cids.items()})
+    context = view(kpis, lang, {name: f"cid:{cid}" for name, cid in cids.items()})
     attached = attachment is not None and _attachable(attachment, settings)
     context["attachment"] = attachment.name if attachment else ""
     context["attached"] = attached
@@ -56,9 +56,9 @@ def weekly_draft(report: WeeklyReport, settings: Settings, charts: Mapping[str, 
     html = render("weekly_mail.html", context, lang=lang,
                   override=settings.templates_path)
     return Draft(
-        subject=report.title(lang),
+        subject=kpis.title(lang),
         html=html,
-        text=summary_text(report, lang, settings.templates_path),
+        text=summary_text(kpis, lang, settings.templates_path),
         to=_recipients(settings),
         sender=settings.sender,
         inline_images={cid: charts[name] for name, cid in cids.items()},

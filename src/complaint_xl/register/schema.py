@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from complaint_xl.register.text import fold
+
 __all__ = [
     "CLOSED_NO",
     "CLOSED_YES",
@@ -26,6 +28,7 @@ __all__ = [
     "SEVERITY_VALUES",
     "TEXT_FIELDS",
     "Field",
+    "closed_flag",
 ]
 
 Kind = Literal["text", "date", "flag", "seq"]
@@ -145,3 +148,16 @@ CLOSED_NO: Final[frozenset[str]] = frozenset(
     {"否", "n", "no", "未结案", "未关闭", "0", "false", "×", "✗", "x", "open", "处理中", "跟进中",
      "未完成", "未办结"}
 )
+
+
+def closed_flag(text: str) -> bool | None:
+    """What a 是否结案 cell's text says: closed (True), open (False), or neither (None, blank too).
+
+    The one reading of the flag, for the reader and the UDFs alike: two copies would drift.
+    """
+    key = fold(text).lower()
+    if key in CLOSED_YES:
+        return True
+    if key in CLOSED_NO:
+        return False
+    return None

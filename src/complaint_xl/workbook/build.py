@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     parser.add_argument("--out", type=Path, default=Path("workbook"),
                         help="folder for the workbooks (default: workbook)")
     args = parser.parse_args(argv)
-    written = [build_workbook(args.out / name, lang="zh", demo=demo, today=BUILD_DATE)
+    written = [build_workbook(args.out / name, lang="zh", demo=demo, today=BUILD_DATE, force=True)
                for name, demo in COMMITTED.items()]
     for path in written:
         print(path)

@@ -14,50 +14,28 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import pandas as pd
-from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from complaint_xl.errors import UsageError
 from complaint_xl.outputs.files import atomic_path
 from complaint_xl.outputs.xlsx import open_workbook, write_cell
-from complaint_xl.register.schema import CLOSED_YES, FIELDS
-from complaint_xl.register.text import column_letter, header_key
-from complaint_xl.sample import TEMPLATE_COLUMNS, make_register, sample_settings_sheets
-from complaint_xl.settings import (
-    HOLIDAY_OFF_KINDS,
-    HOLIDAY_WORKING_KINDS,
-    Settings,
-    read_settings,
-)
+from complaint_xl.register.text import column_letter
+from complaint_xl.sample import make_register, sample_settings_sheets
+from complaint_xl.settings import Settings, read_settings
 from complaint_xl.vba import build_vba_project, load_macro_sources
 from complaint_xl.workbook import sheets as content
-from complaint_xl.workbook.sheets import BUTTONS, CONF_SHEET, SHEET_NAMES, Lang
+from complaint_xl.workbook.register_sheet import write_register_sheet
+from complaint_xl.workbook.sheets import CONF_SHEET, SHEET_NAMES, Lang
+from complaint_xl.workbook.style import Formats, formats, printable, ref
 
-__all__ = [
-    "CODE_NAMES",
-    "HEADER_ROW",
-    "HIGHLIGHT",
-    "REGISTER_TABLE",
-    "build_workbook",
-    "colour_formulas",
-    "demo_settings",
-    "macros_dir",
-    "register_columns",
-]
+__all__ = ["CODE_NAMES", "DEMO_ROWS", "DEMO_SEED", "build_workbook", "demo_settings", "macros_dir"]
 
-HEADER_ROW: Final[int] = 2
-"""0-based row of the register's header: a title band with the buttons sits above it."""
-BLANK_ROWS: Final[int] = 200
-"""Empty table rows ready for typing (the table grows by itself beyond them)."""
-DEMO_BLANK_ROWS: Final[int] = 60
 DEMO_ROWS: Final[int] = 240
 DEMO_SEED: Final[int] = 2026
-REGISTER_TABLE: Final[str] = "T_Register"
 NAME_ROWS: Final[int] = 500
 """Rows the list and holiday names look at on their sheets."""
 CODE_NAMES: Final[dict[str, str]] = {
@@ -66,40 +44,6 @@ CODE_NAMES: Final[dict[str, str]] = {
     "conf": "shXlwingsConf",
 }
 """VBA code names of the sheets, in sheet order; the VBA project has a module for each."""
-HIGHLIGHT: Final[dict[str, str]] = {"error": "#FFFF00", "warning": "#BDD7EE"}
-"""Fill colours the 校验 button marks cells with (see complaint_xl.xl.buttons)."""
-OVERDUE = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
-DUE_SOON = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
-CLOSED = {"font_color": "#808080"}
-WIDTHS: Final[dict[str, float]] = {
-    "seq": 6, "customer": 30, "customer_contact": 14, "reporter": 9, "reporter_contact": 14,
-    "owner": 9, "type": 10, "problem": 46, "responsible": 10, "raised_on": 11, "support_unit": 9,
-    "deadline": 11, "support_need": 26, "progress": 22, "effect": 9, "summary": 26, "closed": 8,
-    "closed_on": 11, "severity": 8,
-}
-_KIND: Final[dict[str, str]] = {f.name: f.kind for f in FIELDS}
-_DROPDOWNS: Final[dict[str, str]] = {
-    "type": "List_Types", "support_unit": "List_SupportUnits", "closed": "List_Closed",
-    "effect": "List_Effect", "severity": "List_Severity",
-}
-_HINTS: Final[dict[str, tuple[str, str, str, str]]] = {
-    # field: zh title, zh message, en title, en message (Excel: title <= 32, message <= 255)
-    "customer": ("规范 1：客户(属性)", "写成“名称(属性)”，如：长沙恒达建材有限公司(经销商)",
-                 "Rule 1: customer(attribute)", "Write Name(attribute), e.g. Hengda Ltd(dealer)"),
-    "problem": ("规范 7：问题点要具体",
-                "写明客户、销售顾问、型号、产品和故障现象；不要写“xx表示近期售后问题较多”这类笼统描述。",
-                "Rule 7: be specific",
-                "Name the customer, sales consultant, model, product and fault; not 'xx says there "
-                "are many after-sales problems lately'."),
-    "support_unit": ("规范 8：单独报支援单位",
-                     "需要其他部门协助时，把该事项单独报给支援单位（一个支援单位一条需求），不要只写在表里。",
-                     "Rule 8: tell the support unit",
-                     "When another function must help, report the item to that unit separately "
-                     "(one request per unit), not only in this sheet."),
-    "support_need": ("规范 8：支援需求点", "写清需要支援单位做什么、何时完成；并单独发给该单位。",
-                     "Rule 8: what help is needed",
-                     "Say what the support unit must do and by when; send it to them separately."),
-}
 
 
 def macros_dir() -> Path:
@@ -107,12 +51,6 @@ def macros_dir() -> Path:
     package = Path(__file__).resolve().parent.parent
     shipped = package / "macros"
     return shipped if shipped.is_dir() else package.parent.parent / "macros"
-
-
-def register_columns(lang: Lang) -> list[tuple[str, str]]:
-    """(field, header) of the template's columns, in the seed's order."""
-    labels = {f.name: (f.zh if lang == "zh" else f.en) for f in FIELDS}
-    return [(name, labels[name]) for name in TEMPLATE_COLUMNS]
 
 
 def demo_settings(lang: Lang) -> Settings:
@@ -125,49 +63,7 @@ def _name(lang: Lang, role: str) -> str:
     return zh if lang == "zh" else en
 
 
-def _ref(sheet: str, cell: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'!" + cell
-
-
-@dataclass
-class _Formats:
-    title: Format
-    header: Format
-    note: Format
-    hint: Format
-    left: Format
-    date: Format
-    text: Format
-    wrap: Format
-    head: Format
-    legend: dict[str, Format]
-
-
-def _formats(wb: Workbook) -> _Formats:
-    def fmt(**props: Any) -> Format:
-        return wb.add_format({"font_name": "Microsoft YaHei", **props})
-
-    return _Formats(
-        title=fmt(bold=True, font_size=15, valign="vcenter"),
-        header=fmt(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True, valign="top"),
-        note=fmt(italic=True, font_color="#595959", text_wrap=True, valign="top"),
-        hint=fmt(italic=True, font_color="#595959", valign="vcenter"),
-        left=fmt(align="left"),
-        date=fmt(num_format="yyyy-mm-dd"),
-        text=fmt(num_format="@"),
-        wrap=fmt(text_wrap=True, valign="top"),
-        head=fmt(bold=True, font_size=12, font_color="#1F4E79"),
-        legend={
-            "overdue": fmt(**OVERDUE, border=1, align="center"),
-            "due_soon": fmt(**DUE_SOON, border=1, align="center"),
-            "closed": fmt(**CLOSED, border=1, align="center"),
-            "error": fmt(bg_color=HIGHLIGHT["error"], border=1, align="center"),
-            "warning": fmt(bg_color=HIGHLIGHT["warning"], border=1, align="center"),
-        },
-    )
-
-
-def _write_rows(ws: Worksheet, rows: Sequence[Sequence[Any]], f: _Formats, first_row: int = 0,
+def _write_rows(ws: Worksheet, rows: Sequence[Sequence[Any]], f: Formats, first_row: int = 0,
                 header: bool = True) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
@@ -177,7 +73,7 @@ def _write_rows(ws: Worksheet, rows: Sequence[Sequence[Any]], f: _Formats, first
                 write_cell(ws, first_row + r, c, value, None, f.date)
 
 
-def _table(ws: Worksheet, rows: Sequence[Sequence[Any]], name: str, f: _Formats,
+def _table(ws: Worksheet, rows: Sequence[Sequence[Any]], name: str, f: Formats,
            widths: Sequence[float]) -> None:
     """A settings table with filters; the reader finds its header like any other row."""
     head, body = rows[0], rows[1:] or [[None] * len(rows[0])]
@@ -189,178 +85,12 @@ def _table(ws: Worksheet, rows: Sequence[Sequence[Any]], name: str, f: _Formats,
     for c, width in enumerate(widths):
         ws.set_column(c, c, width, f.left)
     ws.freeze_panes(1, 0)
-    _printable(ws)
+    printable(ws)
 
 
-def _printable(ws: Worksheet) -> None:
-    """Landscape A4, one page wide: a sheet prints whole in width."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+# -- the settings sheets (the register sheet is in register_sheet.py) ---------------------
 
-
-# -- the register sheet --------------------------------------------------------------------
-
-def _register(wb: Workbook, ws: Worksheet, frame: pd.DataFrame | None, lang: Lang,
-              f: _Formats, names: dict[str, str]) -> None:
-    columns = register_columns(lang)
-    n = len(frame) + DEMO_BLANK_ROWS if frame is not None else BLANK_ROWS
-    first, last = HEADER_ROW + 1, HEADER_ROW + n
-    ws.add_table(HEADER_ROW, 0, last, len(columns) - 1, {
-        "name": REGISTER_TABLE, "style": "Table Style Light 1",
-        "columns": [{"header": header, "header_format": f.header} for _, header in columns],
-    })
-    if frame is not None:
-        values = [frame[field].to_numpy(dtype=object) for field, _ in columns]
-        for i in range(len(frame)):
-            for c, column in enumerate(values):
-                write_cell(ws, first + i, c, column[i], None, f.date)
-    for c, (field, _) in enumerate(columns):
-        cell_fmt = f.date if _KIND[field] == "date" else f.text if field.endswith("contact") else None
-        ws.set_column(c, c, WIDTHS[field], cell_fmt)
-
-    # Title band: the title, the buttons, and a legend of the colours.
-    ws.set_row(0, 34)
-    ws.set_row(1, 18)
-    ws.write_string(0, 0, "客户投诉管理表" if lang == "zh" else "Customer complaint register", f.title)
-    ws.write_string(0, 2, "按钮需要 Python 和 complaint-xl（见“使用说明”）" if lang == "zh" else
-                    "The buttons need Python and complaint-xl (see Instructions)", f.hint)
-    # All buttons inside the wide 问题点 column: anchored to one column, they keep their size
-    # in LibreOffice too, whose column widths differ slightly from Excel's.
-    problem = [field for field, _ in columns].index("problem")
-    for i, button in enumerate(BUTTONS):
-        ws.insert_button(0, problem, {
-            "macro": button.macro, "caption": button.zh if lang == "zh" else button.en,
-            "width": 72, "height": 30, "x_offset": 4 + i * 80, "y_offset": 7,
-            "description": button.macro,
-        })
-    legend = [("overdue", "逾期", "overdue"), ("due_soon", "即将到期", "due soon"),
-              ("closed", "已结案", "closed"), ("error", "校验：错误", "check: error"),
-              ("warning", "校验：警告", "check: warning")]
-    ws.write_string(1, 0, "图例" if lang == "zh" else "Legend", f.note)
-    for i, (key, zh, en) in enumerate(legend):
-        ws.write_string(1, 1 + i, zh if lang == "zh" else en, f.legend[key])
-    ws.freeze_panes(HEADER_ROW + 1, 2)
-    ws.activate()
-    _printable(ws)  # for the sales meeting, with the header on every page
-    ws.repeat_rows(HEADER_ROW)
-    ws.set_margins(left=0.3, right=0.3, top=0.4, bottom=0.4)
-
-    _validations(ws, columns, first, last, lang)
-    _colours(wb, ws, [field for field, _ in columns], first, last, names)
-
-
-def _validations(ws: Worksheet, columns: list[tuple[str, str]], first: int, last: int,
-                 lang: Lang) -> None:
-    for c, (field, _) in enumerate(columns):
-        options: dict[str, Any]
-        if field in _DROPDOWNS:
-            options = {"validate": "list", "source": f"={_DROPDOWNS[field]}",
-                       "error_type": "stop" if field == "closed" else "warning",
-                       "error_title": "请从下拉菜单选择" if lang == "zh" else "Pick from the list",
-                       "error_message": ("该值不在“列表”表中。可在“列表”表中增加选项。" if lang == "zh" else
-                                         "This value is not on the Lists sheet; add it there first.")}
-        elif _KIND[field] == "date":
-            options = {"validate": "date", "criteria": "between",
-                       "minimum": dt.date(2000, 1, 1), "maximum": dt.date(2099, 12, 31),
-                       "error_type": "warning",
-                       "input_title": "日期" if lang == "zh" else "Date",
-                       "input_message": ("请输入日期，如 2026-11-30（不要写成文字）。" if lang == "zh" else
-                                         "Enter a date such as 2026-11-30 (not text)."),
-                       "error_title": "不是日期" if lang == "zh" else "Not a date",
-                       "error_message": ("请输入 2000 到 2099 年之间的日期，如 2026-11-30。" if lang == "zh"
-                                         else "Enter a date from 2000 to 2099, e.g. 2026-11-30.")}
-        else:
-            options = {"validate": "any"}
-        if field in _HINTS:
-            zh_title, zh_msg, en_title, en_msg = _HINTS[field]
-            options["input_title"] = zh_title if lang == "zh" else en_title
-            options["input_message"] = zh_msg if lang == "zh" else en_msg
-        if options.get("validate") != "any" or "input_message" in options:
-            ws.data_validation(first, c, last, c, options)
-
-
-def _one_of(value: str, words: Sequence[str], *, spaces: bool = True) -> str:
-    """Excel: the lower-cased text of ``value`` is one of ``words`` (also for a range inside
-    SUMPRODUCT), trimmed, or with every space taken out (``spaces=False``, as header_key
-    compares). FIND, unlike SEARCH or MATCH, takes no wildcards: "?" or "*" match nothing."""
-    joined = "|".join(sorted({w if spaces else header_key(w) for w in words}))
-    text = f'TRIM({value}&"")' if spaces else f'SUBSTITUTE({value}&""," ","")'
-    return f'ISNUMBER(FIND("|"&LOWER({text})&"|","|{joined}|"))'
-
-
-def colour_formulas(cells: dict[str, str], names: dict[str, str], today: str = "TODAY()"
-                    ) -> dict[str, str]:
-    """The grey / red / amber conditions of a register row as Excel formulas (without '=').
-
-    They are :func:`complaint_xl.deadlines.deadline_status` written for Excel, so the
-    colours agree with the chase: closed as the reader reads 是否结案 (any word of
-    ``CLOSED_YES``, or a closing date); red = open and deadline < today; amber = open,
-    deadline >= today and at most N working days away, the working days counted over
-    (today, deadline] as the calendar does: Monday to Friday (NETWORKDAYS), minus the
-    节假日 sheet's days off on weekdays, plus its working days (调休) on weekends, with
-    the settings reader's words for both (a row with another word is not used).
-    ``cells``: the row's closed, closed_on and deadline cells; ``names``: the defined
-    names of the holiday dates and kinds and of N; ``today``: a cell in the tests.
-    """
-    flag, closed_on, deadline = cells["closed"], cells["closed_on"], cells["deadline"]
-    days, kinds = names["holidays"], names["kinds"]
-    closed = f'OR({_one_of(flag, sorted(CLOSED_YES))},{closed_on}<>"")'
-    due = f"INT({deadline})"  # a time of day does not move the deadline
-    is_open = f"NOT({closed}),ISNUMBER({deadline})"
-    working = _one_of(kinds, HOLIDAY_WORKING_KINDS, spaces=False)
-    off = _one_of(kinds, HOLIDAY_OFF_KINDS, spaces=False)  # any other word: the row is not used
-    span = f"({days}>{today})*({days}<={due})"
-    workdays = (f"MAX(0,NETWORKDAYS({today}+1,{due}))"
-                f"-SUMPRODUCT({span}*(WEEKDAY({days},2)<6)*{off})"
-                f"+SUMPRODUCT({span}*(WEEKDAY({days},2)>5)*{working})")
-    return {
-        "closed": closed,
-        "overdue": f"AND({is_open},{due}<{today})",
-        "due_soon": f"AND({is_open},{due}>={today},{workdays}<={names['due_soon']})",
-    }
-
-
-def _colours(wb: Workbook, ws: Worksheet, columns: list[str], first: int, last: int,
-             names: dict[str, str]) -> None:
-    """Overdue red, due soon amber, closed grey: plain formulas, no Python needed."""
-    r = first + 1  # Excel row number of the first data row; formulas are relative to it
-    col = {field: column_letter(c) for c, field in enumerate(columns)}
-    formulas = colour_formulas({f: f"${col[f]}{r}" for f in ("closed", "closed_on", "deadline")},
-                               names)
-    closed, overdue, due_soon = formulas["closed"], formulas["overdue"], formulas["due_soon"]
-
-    def ranges(indexes: list[int]) -> str:
-        """'A4:A303 C4:F303' for runs of consecutive column indexes."""
-        runs: list[list[int]] = []
-        for i in indexes:
-            if runs and runs[-1][-1] == i - 1:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
-        return " ".join(f"{column_letter(run[0])}{r}:{column_letter(run[-1])}{last + 1}"
-                        for run in runs)
-
-    # The seq and deadline cells get the fill, the rest of the row the font colour. The two
-    # ranges are disjoint, each with all three rules: LibreOffice applies only the first
-    # matching rule to a cell, Excel all of them, so both show the same colours.
-    marked = [columns.index("seq"), columns.index("deadline")]
-    rest = [c for c in range(len(columns)) if c not in marked]
-    for cells, overdue_props, due_props in (
-        (ranges(sorted(marked)), OVERDUE, DUE_SOON),
-        (ranges(rest), {"font_color": OVERDUE["font_color"]}, {"font_color": DUE_SOON["font_color"]}),
-    ):
-        for formula, props, stop in ((closed, CLOSED, True), (overdue, overdue_props, False),
-                                     (due_soon, due_props, False)):
-            ws.conditional_format(cells.split(" ")[0], {
-                "type": "formula", "criteria": f"={formula}", "format": wb.add_format(props),
-                "stop_if_true": stop, "multi_range": cells,
-            })
-
-
-# -- the other sheets ---------------------------------------------------------------------
-
-def _lists(wb: Workbook, ws: Worksheet, settings: Settings, lang: Lang, f: _Formats) -> None:
+def _lists(wb: Workbook, ws: Worksheet, settings: Settings, lang: Lang, f: Formats) -> None:
     sheet = ws.get_name()
     for c, column in enumerate(content.list_columns(settings, lang)):
         ws.write_string(0, c, column.header, f.header)
@@ -369,19 +99,19 @@ def _lists(wb: Workbook, ws: Worksheet, settings: Settings, lang: Lang, f: _Form
         ws.set_column(c, c, column.width)
         if column.name:
             letter = column_letter(c)
-            cells = _ref(sheet, f"${letter}$2:${letter}${NAME_ROWS}")
-            wb.define_name(column.name, f"=OFFSET({_ref(sheet, f'${letter}$2')},0,0,"
+            cells = ref(sheet, f"${letter}$2:${letter}${NAME_ROWS}")
+            wb.define_name(column.name, f"=OFFSET({ref(sheet, f'${letter}$2')},0,0,"
                                         f"MAX(1,COUNTA({cells})),1)")
     note_col = len(content.list_columns(settings, lang)) + 1
     ws.set_column(note_col, note_col, 36)
     ws.write_string(0, note_col, content.LISTS_NOTE[lang], f.note)
     ws.freeze_panes(1, 0)
-    _printable(ws)
+    printable(ws)
 
 
-def _guide(ws: Worksheet, lang: Lang, f: _Formats) -> None:
+def _guide(ws: Worksheet, lang: Lang, f: Formats) -> None:
     ws.set_column(0, 0, 110, f.wrap)
-    _printable(ws)
+    printable(ws)
     styles = {"title": f.title, "head": f.head, "": f.wrap}
     row = 0
     for style, text in content.guide_rows(lang):
@@ -419,19 +149,28 @@ def _holiday_choices(ws: Worksheet, lang: Lang) -> None:
 
 
 def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
-                   today: dt.date | None = None, settings: Settings | None = None) -> Path:
+                   today: dt.date | None = None, settings: Settings | None = None,
+                   force: bool = False) -> Path:
     """Write the register workbook to ``target`` (.xlsm) and return its path.
 
     ``today`` fixes the holiday years (this one and the next), the sample rows of a
     ``demo`` workbook and the file's dates, so a given day always gives the same
     bytes. ``settings`` are the values written to the settings sheets (defaults, or
     the demo team's for ``demo``).
+
+    An existing ``target`` is replaced only with ``force``: it may be the team's
+    register. Raises :class:`~complaint_xl.errors.UsageError` ``workbook-exists`` then,
+    and ``xlsm-needed`` for another extension (Excel refuses macros in a .xlsx).
     """
+    target = Path(target)
+    if target.suffix.lower() != ".xlsm":
+        raise UsageError("xlsm-needed", path=str(target))
+    if target.exists() and not force:  # every caller, not only the command line, asks first
+        raise UsageError("workbook-exists", path=str(target))
     today = today or dt.date.today()
     if settings is None:
         settings = demo_settings(lang) if demo else Settings(lang=lang)
     frame = make_register(DEMO_ROWS, as_of=today, seed=DEMO_SEED) if demo else None
-    target = Path(target)
     sheet_order = [*SHEET_NAMES, "conf"]
     vba = build_vba_project(load_macro_sources(macros_dir()),
                             [CODE_NAMES[role] for role in sheet_order])
@@ -445,7 +184,7 @@ def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
             "subject": "complaint_xl", "author": "complaint_xl", "company": settings.company or "",
             "created": created,
         })
-        f = _formats(wb)
+        f = formats(wb)
         sheets = {}
         for role in sheet_order:
             name = CONF_SHEET if role == "conf" else _name(lang, role)
@@ -454,15 +193,15 @@ def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
         settings_sheet, holidays_sheet = _name(lang, "settings"), _name(lang, "holidays")
         due_row = content.setting_row("due_soon_days") + 1
         names = {"holidays": "Holidays", "kinds": "HolidayKinds", "due_soon": "DueSoonDays"}
-        wb.define_name("Holidays", "=" + _ref(holidays_sheet, f"$A$2:$A${NAME_ROWS}"))
-        wb.define_name("HolidayKinds", "=" + _ref(holidays_sheet, f"$B$2:$B${NAME_ROWS}"))
-        wb.define_name("DueSoonDays", "=" + _ref(settings_sheet, f"$B${due_row}"))
+        wb.define_name("Holidays", "=" + ref(holidays_sheet, f"$A$2:$A${NAME_ROWS}"))
+        wb.define_name("HolidayKinds", "=" + ref(holidays_sheet, f"$B$2:$B${NAME_ROWS}"))
+        wb.define_name("DueSoonDays", "=" + ref(settings_sheet, f"$B${due_row}"))
         # Whole settings blocks, headers included, for the UDFs' optional arguments.
-        wb.define_name("CXL_Settings", "=" + _ref(settings_sheet, "$A$1:$B$60"))
-        wb.define_name("CXL_Lists", "=" + _ref(_name(lang, "lists"), f"$A$1:$G${NAME_ROWS}"))
-        wb.define_name("CXL_Holidays", "=" + _ref(holidays_sheet, f"$A$1:$B${NAME_ROWS}"))
+        wb.define_name("CXL_Settings", "=" + ref(settings_sheet, "$A$1:$B$60"))
+        wb.define_name("CXL_Lists", "=" + ref(_name(lang, "lists"), f"$A$1:$G${NAME_ROWS}"))
+        wb.define_name("CXL_Holidays", "=" + ref(holidays_sheet, f"$A$1:$B${NAME_ROWS}"))
 
-        _register(wb, sheets["register"], frame, lang, f, names)
+        write_register_sheet(wb, sheets["register"], frame, lang, f, names)
         _guide(sheets["guide"], lang, f)
         _table(sheets["settings"], content.settings_rows(settings, lang), "T_Settings", f,
                [24, 44, 64])
@@ -483,6 +222,6 @@ def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
         conf.set_column(0, 0, 28)
         conf.set_column(1, 1, 24)
         conf.set_column(2, 2, 70)
-        _printable(conf)
+        printable(conf)
         wb.close()
     return target

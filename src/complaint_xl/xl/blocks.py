@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = [
     "MARKS_SHEET",
     "as_text",
-    "book_folder",
     "color_cells",
     "hyperlink",
     "load_book",
@@ -64,21 +63,6 @@ def load_book(book: xw.Book, *, today: dt.date | None = None) -> Loaded:
     grids = read_grids(book)
     opened = Book(Path(book.fullname), "xlsx", list(grids))
     return load_grids(opened, {name: Grid(rows) for name, rows in grids.items()}, as_of=today)
-
-
-def book_folder(book: xw.Book, setting: str | None) -> Path:
-    """Where a button writes its files: the setting (relative to the workbook), else beside it.
-
-    A workbook opened from SharePoint/OneDrive has a URL for a name; the user's
-    Documents folder is used then, since a URL is no folder Python can write to.
-    """
-    full = book.fullname
-    base = Path(full).parent if "://" not in full and Path(full).parent.is_dir() else (
-        Path.home() / "Documents")
-    if setting:
-        chosen = Path(setting).expanduser()
-        return chosen if chosen.is_absolute() else base / chosen
-    return base
 
 
 def as_text(value: Any) -> Any:

@@ -3,8 +3,9 @@
 Each button's VBA macro (macros/ComplaintXL.bas) runs one of the entry points below
 through xlwings' ``RunPython``. The entry point takes the calling workbook and hands
 it to a function that takes an ``xw.Book`` (testable without Excel): it reads the
-register, settings and staff sheets in whole blocks, calls the same API as the
-command line, and writes its result back in a few blocks with screen updating off.
+register, settings and staff sheets in whole blocks, runs the same job as the
+command line (:mod:`complaint_xl.jobs`), and writes its result back in a few blocks
+with screen updating off; it returns the job's run object.
 The user's rows are never deleted, reordered or rewritten; a failure becomes a
 message box, never a Python traceback window.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -23,10 +23,10 @@ from openpyxl.utils import column_index_from_string
 from complaint_xl.errors import ComplaintXLError, warning_text
 from complaint_xl.kpi.labels import text
 from complaint_xl.loading import require_columns
-from complaint_xl.workbook.builder import HIGHLIGHT
+from complaint_xl.outputs.files import output_folder
+from complaint_xl.workbook.style import HIGHLIGHT
 from complaint_xl.xl.blocks import (
     as_text,
-    book_folder,
     color_cells,
     hyperlink,
     load_book,
@@ -41,10 +41,8 @@ from complaint_xl.xl.blocks import (
 if TYPE_CHECKING:
     import xlwings as xw
 
-    from complaint_xl.chase import ChaseOutputs, ChaseResult
-    from complaint_xl.checks import Report
-    from complaint_xl.kpi import Week, WeeklyReport
-    from complaint_xl.outputs.weekly import WeeklyFiles
+    from complaint_xl.jobs import ChaseRun, ReportRun, ValidateRun
+    from complaint_xl.kpi import Week
 
 __all__ = [
     "MAX_MARKED_RUNS",
@@ -179,8 +177,8 @@ def _table_sheet(book: xw.Book, name: str, rows: list[list[Any]], head_row: int)
     return sheet
 
 
-def _warning_lines(caught: Sequence[warnings.WarningMessage], lang: str, limit: int = 3) -> str:
-    texts = list(dict.fromkeys(warning_text(w.message, lang) for w in caught))
+def _warning_lines(caught: Sequence[Warning], lang: str, limit: int = 3) -> str:
+    texts = list(dict.fromkeys(warning_text(w, lang) for w in caught))
     if not texts:
         return ""
     more = len(texts) - limit
@@ -190,21 +188,22 @@ def _warning_lines(caught: Sequence[warnings.WarningMessage], lang: str, limit: 
 
 # -- 校验 -----------------------------------------------------------------------------------
 
-def check_book(book: xw.Book, today: dt.date | None = None) -> Report:
+def check_book(book: xw.Book, today: dt.date | None = None) -> ValidateRun:
     """Check the open workbook's register: the findings sheet, the cells coloured, a message.
 
     The previous check's colours are cleared first, and only those (they are
     remembered on a hidden sheet), so the user's own fills stay. Cells keep their
     colour when a run repeats, which costs no call at all.
     """
-    from complaint_xl.checks import validate
+    from complaint_xl.jobs import run_validate
 
     with _quiet(book):
         loaded = load_book(book, today=today)
         lang = loaded.settings.lang
         t = _t(lang)
-        report = validate(loaded.register, loaded.settings, loaded.as_of, loaded.calendar)
-        table = report.table
+        run = run_validate(loaded)
+        findings = run.findings
+        table = findings.table
 
         # The cells to colour, errors winning over warnings on the same cell.
         located = table[table["column"].astype(str).ne("") & table["row"].gt(0)]
@@ -225,8 +224,8 @@ def check_book(book: xw.Book, today: dt.date | None = None) -> Report:
 
         rows: list[list[Any]] = [
             [t["check_title"].format(as_of=loaded.as_of.isoformat())],
-            [t["check_summary"].format(rows=report.rows, errors=report.errors,
-                                       warnings=report.warnings, affected=report.rows_affected)],
+            [t["check_summary"].format(rows=findings.rows, errors=findings.errors,
+                                       warnings=findings.warnings, affected=findings.rows_affected)],
             [t["check_help"] + (" " + t["check_capped"].format(n=MAX_MARKED_RUNS) if capped else "")],
             [],
             [t["cell"], *t["check_head"].split("|")],
@@ -248,10 +247,10 @@ def check_book(book: xw.Book, today: dt.date | None = None) -> Report:
         sheet.range((1, 8)).column_width = 70  # the message column; autofit makes it too wide
         write_marks(book, new_marks)
         sheet.activate()
-    book.app.alert(t["check_done"].format(rows=report.rows, errors=report.errors,
-                                          warnings=report.warnings, sheet=t["findings"]),
+    book.app.alert(t["check_done"].format(rows=findings.rows, errors=findings.errors,
+                                          warnings=findings.warnings, sheet=t["findings"]),
                    title=TITLE, mode="info")
-    return report
+    return run
 
 
 def _recolour(book: xw.Book, old: Sequence[tuple[str, int, int, int, str]],
@@ -270,9 +269,10 @@ def _recolour(book: xw.Book, old: Sequence[tuple[str, int, int, int, str]],
 # -- 催办 -----------------------------------------------------------------------------------
 
 def chase_book(book: xw.Book, today: dt.date | None = None,
-               now: dt.datetime | None = None) -> tuple[ChaseResult, ChaseOutputs]:
+               now: dt.datetime | None = None) -> ChaseRun:
     """Refresh the 催办 sheet and write the chase list and drafts to a folder beside the workbook."""
-    from complaint_xl.chase import default_folder, run_chase
+    from complaint_xl.jobs import run_chase
+    from complaint_xl.outputs.chase import folder_name
     from complaint_xl.outputs.chase_xlsx import LABELS as CHASE_LABELS
 
     with _quiet(book):
@@ -280,13 +280,12 @@ def chase_book(book: xw.Book, today: dt.date | None = None,
         require_columns(loaded, "chase")  # as the command line: no owner column, no chase
         settings, lang = loaded.settings, loaded.settings.lang
         t = _t(lang)
-        folder = book_folder(book, settings.drafts_folder) / default_folder(loaded.as_of, settings).name
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            result, outputs = run_chase(loaded, folder, now=now)
-        from complaint_xl.chase import summary_lines
+        folder = output_folder(folder_name(loaded.as_of, lang), settings.drafts_folder,
+                               book.fullname, beside_workbook=True)
+        run = run_chase(loaded, folder, now=now)
+        result, outputs = run.result, run.outputs
 
-        rows: list[list[Any]] = [[as_text(line)] for line in summary_lines(result, outputs, lang)]
+        rows: list[list[Any]] = [[as_text(line)] for line in run.lines]
         rows += [[], [t["cell"], *(CHASE_LABELS[lang][k] for k in _CHASE_COLUMNS)]]
         head_row = len(rows)
         items = result.items
@@ -306,8 +305,8 @@ def chase_book(book: xw.Book, today: dt.date | None = None,
         sheet.activate()
     message = t["chase_done"].format(overdue=len(result.overdue), due_soon=len(result.due_soon),
                                      drafts=len(outputs.drafts), folder=outputs.folder)
-    book.app.alert(message + _warning_lines(caught, lang), title=TITLE, mode="info")
-    return result, outputs
+    book.app.alert(message + _warning_lines(run.warnings, lang), title=TITLE, mode="info")
+    return run
 
 
 def _number(value: Any) -> int | None:
@@ -322,46 +321,49 @@ def _day(value: Any) -> dt.date | None:
 # -- 周报 -----------------------------------------------------------------------------------
 
 def report_book(book: xw.Book, today: dt.date | None = None,
-                week: Week | None = None) -> tuple[WeeklyReport, WeeklyFiles]:
+                week: Week | None = None) -> ReportRun:
     """Refresh the 周报 sheet (headline figures, hard points, trend) and write the report files."""
-    from complaint_xl.kpi import FIGURES, weekly
-    from complaint_xl.outputs.weekly import write_weekly
+    from complaint_xl.jobs import run_report
+    from complaint_xl.kpi import FIGURES
+    from complaint_xl.kpi.weeks import to_week
+    from complaint_xl.outputs.weekly import folder_name
 
     with _quiet(book):
         loaded = load_book(book, today=today)
         require_columns(loaded, "report")
         settings, lang = loaded.settings, loaded.settings.lang
         t = _t(lang)
-        report = weekly(loaded.register, settings, loaded.calendar, loaded.as_of, week=week)
-        folder = book_folder(book, settings.drafts_folder) / f"{t['weekly']}-{report.week_label}"
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            files = write_weekly(report, folder, settings)
+        week = to_week(week, loaded.as_of)  # the folder is named after it
+        folder = output_folder(folder_name(week, lang), settings.drafts_folder, book.fullname,
+                               beside_workbook=True)
+        run = run_report(loaded, week=week, out=folder)
+        kpis, files = run.kpis, run.written
+        assert files is not None  # a folder was given
 
         figures = list(FIGURES)
-        rows: list[list[Any]] = [[as_text(report.title())], [f"{t['week']} {report.week_label}"
+        rows: list[list[Any]] = [[as_text(kpis.title())], [f"{t['week']} {kpis.week_label}"
                                                              f" · {loaded.as_of.isoformat()}"], []]
         bold = [1]
         rows.append([t["figures"]])
         bold.append(len(rows))
         rows.append([text(FIGURES, f, lang) for f in figures])
         bold.append(len(rows))
-        rows.append([_figure(report.totals.get(f)) for f in figures])
+        rows.append([_figure(kpis.totals.get(f)) for f in figures])
         percent = [(len(rows), figures.index("on_time_rate") + 1)]
         rows += [[], [t["hard_points"]]]
         bold.append(len(rows))
-        rows += [[as_text(p.text(lang))] for p in report.hard_points] or [[t["no_points"]]]
+        rows += [[as_text(p.text(lang))] for p in kpis.hard_points] or [[t["no_points"]]]
         rows += [[], [t["trend"]]]
         bold.append(len(rows))
-        trend_figures = [k for k in report.trend[0] if k != "week"] if report.trend else []
+        trend_figures = [k for k in kpis.trend[0] if k != "week"] if kpis.trend else []
         rows.append([t["week"], *(text(FIGURES, k, lang) for k in trend_figures)])
         bold.append(len(rows))
         first_trend = len(rows) + 1
-        rows += [[w["week"], *(_figure(w[k]) for k in trend_figures)] for w in report.trend]
+        rows += [[w["week"], *(_figure(w[k]) for k in trend_figures)] for w in kpis.trend]
         if "on_time_rate" in trend_figures:
             col = trend_figures.index("on_time_rate") + 2
             percent += [(r, col) for r in range(first_trend, len(rows) + 1)]
-        notes = [*report.reason_lines(lang), *report.note_texts(lang)]
+        notes = [*kpis.reason_lines(lang), *kpis.note_texts(lang)]
         if notes:
             rows += [[], [t["unavailable"]]]
             bold.append(len(rows))
@@ -378,9 +380,9 @@ def report_book(book: xw.Book, today: dt.date | None = None,
             sheet.range(r, c).number_format = "0%"
         sheet.range((1, 1)).column_width = 24
         sheet.activate()
-    message = t["weekly_done"].format(week=report.week_label, sheet=t["weekly"], folder=folder)
-    book.app.alert(message + _warning_lines(caught, lang), title=TITLE, mode="info")
-    return report, files
+    message = t["weekly_done"].format(week=kpis.week_label, sheet=t["weekly"], folder=folder)
+    book.app.alert(message + _warning_lines(run.warnings, lang), title=TITLE, mode="info")
+    return run
 
 
 def _figure(value: Any) -> Any:

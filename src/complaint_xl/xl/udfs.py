@@ -20,9 +20,9 @@ converters.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
-import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -34,9 +34,10 @@ import xlwings as xw
 
 from complaint_xl.deadlines import deadline_status, due_texts, late_texts
 from complaint_xl.kpi.labels import text
+from complaint_xl.kpi.weeks import parse_week
 from complaint_xl.register.dates import parse_date
 from complaint_xl.register.reader import sla_days
-from complaint_xl.register.schema import CLOSED_YES, SEVERITY_MAJOR
+from complaint_xl.register.schema import SEVERITY_MAJOR, closed_flag
 from complaint_xl.register.text import cell_text, fold, header_key, map_unique
 from complaint_xl.settings import Settings, read_settings
 from complaint_xl.workdays import Calendar, CalendarWarning
@@ -226,7 +227,7 @@ def cxl_status(deadline, closed=None, closed_on=None, today=None, holidays=None,
     if np.isnat(day):
         raise CellError("bad-date", lang)
     (d, bad), (c, bad_c) = _dates(due), _dates(done)
-    yes = np.vectorize(lambda v: fold(cell_text(v)).lower() in CLOSED_YES, otypes=[bool])(flag)
+    yes = np.vectorize(lambda v: closed_flag(cell_text(v)) is True, otypes=[bool])(flag)
     is_closed = yes | ~np.isnat(c)
     status = deadline_status(d, is_closed, day, calendar, team.due_soon_days)
     out = np.select(
@@ -291,32 +292,26 @@ def cxl_findings(header, rows, settings=None, lists=None, holidays=None, today=N
     (rules across rows, such as duplicates, need the whole table). They come as
     ranges so that messages naming a row ("与第 N 行重复") use the sheet's numbers.
     """
-    from complaint_xl.checks import validate
+    from complaint_xl.checks import check_register
 
     team, calendar = _team(settings, lists, holidays)
     grid, first, n = _register_grids(header, rows)
     loaded = _load(grid, team, today)
-    table = validate(loaded.register, team, loaded.as_of, calendar).table
+    table = check_register(loaded.register, team, loaded.as_of, calendar).table
     table = table[table["sheet"].eq("登记表") & table["row"].between(first, first + n - 1)]
     sep = "；" if team.lang == "zh" else "; "
     texts = table.groupby("row")["message"].agg(lambda m: sep.join(dict.fromkeys(m)))
     return _out(np.array([[texts.get(first + i, "")] for i in range(n)], dtype=object))
 
 
-_WEEK: Final = re.compile(r"^\s*(\d{4})\s*-?\s*W\s*(\d{1,2})\s*$", re.IGNORECASE)
-
-
 def _week(value: Any, lang: str) -> tuple[int, int] | None:
-    """'2026-W47', a date in the week, or nothing (the last complete week)."""
+    """'2026-W47' (:func:`~complaint_xl.kpi.weeks.parse_week`), a date in the week, or
+    nothing (the last complete week)."""
     if value is None or cell_text(value).strip() == "":
         return None
-    if isinstance(value, str) and (m := _WEEK.match(value)):
-        week = (int(m[1]), int(m[2]))
-        try:
-            dt.date.fromisocalendar(week[0], week[1], 1)
-        except ValueError:
-            raise CellError("bad-week", lang) from None
-        return week
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):  # else perhaps a date in the week
+            return parse_week(value)
     day, note = parse_date(value, as_of=dt.date.today())
     if np.isnat(day) or note in ("unparseable", "error", "ambiguous"):
         raise CellError("bad-week", lang)

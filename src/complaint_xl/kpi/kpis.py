@@ -1,7 +1,7 @@
-"""The weekly report: every figure of the 周报 computed once, shown by every output.
+"""The weekly KPIs: every figure of the 周报 computed once, shown by every output.
 
 :func:`weekly` is what the command line and the 周报 button call; the workbook, the
-page, the draft and ``--json`` all read the same :class:`WeeklyReport`, so they
+page, the draft and ``--json`` all read the same :class:`WeeklyKpis`, so they
 cannot disagree. ``to_json()`` is the **contract** of ``complaint-xl report --json``.
 """
 
@@ -17,7 +17,7 @@ import pandas as pd
 
 from complaint_xl.errors import UsageError
 from complaint_xl.kpi import figures as fig
-from complaint_xl.kpi.facts import categories, row_facts
+from complaint_xl.kpi.facts import categories, ranked_counts, row_facts
 from complaint_xl.kpi.hardpoints import HardPoint, Window, hard_points
 from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, NOTES, PARTS, REASONS, text
 from complaint_xl.kpi.weeks import Week, label, monday, to_week, weeks_ending
@@ -26,7 +26,7 @@ from complaint_xl.register.schema import EFFECT_INEFFECTIVE
 from complaint_xl.settings import Settings
 from complaint_xl.workdays import Calendar
 
-__all__ = ["FILTER_FIELDS", "WeeklyReport", "weekly"]
+__all__ = ["FILTER_FIELDS", "WeeklyKpis", "weekly"]
 
 FILTER_FIELDS: Final[tuple[str, ...]] = ("type", "support_unit", "owner", "customer_attr")
 """Fields a report can be narrowed by (the manager's filters)."""
@@ -37,7 +37,7 @@ MOST_OVERDUE: Final[int] = 10
 
 
 @dataclass
-class WeeklyReport:
+class WeeklyKpis:
     """The weekly KPI summary of one register for one ISO week, as of one day."""
 
     register: str
@@ -179,7 +179,7 @@ def _unavailable(present: frozenset[str]) -> dict[str, str]:
 
 def _order(values: pd.Series, preferred: Sequence[str]) -> list[str]:
     """Values that occur: the configured list's order first, then by frequency."""
-    counts = values.value_counts()
+    counts = ranked_counts(values)
     first = [v for v in preferred if v in counts.index]
     rest = [str(v) for v in counts.index if v not in set(first)]
     return first + rest
@@ -252,7 +252,7 @@ def _effect(frame: pd.DataFrame, facts: pd.DataFrame, settings: Settings,
         return None
     closed = facts["closed_in_week"]
     values = categories(frame.loc[closed, "effect"])
-    counts = values.value_counts()
+    counts = ranked_counts(values)
     ordered = {v: int(counts.get(v, 0)) for v in settings.effect_values}
     ordered |= {str(v): int(n) for v, n in counts.items() if v not in ordered}
     bad = values[values.map(lambda v: isinstance(v, str) and v.casefold() in EFFECT_INEFFECTIVE)]
@@ -273,7 +273,7 @@ def _notes(frame: pd.DataFrame, facts: pd.DataFrame, present: frozenset[str]) ->
 
 def weekly(register: Register, settings: Settings, calendar: Calendar, as_of: dt.date,
            week: Week | None = None,
-           filters: Mapping[str, str | Sequence[str]] | None = None) -> WeeklyReport:
+           filters: Mapping[str, str | Sequence[str]] | None = None) -> WeeklyKpis:
     """Compute the weekly KPI summary (see the KPI definitions in design.md).
 
     ``week`` is (ISO year, ISO week), default the last complete week before
@@ -317,7 +317,7 @@ def weekly(register: Register, settings: Settings, calendar: Calendar, as_of: dt
     multi = len(register.sheets) > 1
     points = hard_points(facts, cats, categories(frame["customer"]), window, most_overdue, repeats,
                          effect, unavailable, multi, frozenset(chosen))
-    return WeeklyReport(
+    return WeeklyKpis(
         register=register.path, lang=settings.lang, week=week, as_of=as_of, filters=chosen,
         rows=len(frame), totals=fig.totals(facts, unavailable), by=by, by_blank=by_blank,
         aging=aging, trend=fig.trend(facts, weeks, unavailable),

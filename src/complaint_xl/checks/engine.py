@@ -12,7 +12,7 @@ import pandas as pd
 
 from complaint_xl.checks.catalogue import CATALOGUE, Code, Lang, Severity
 from complaint_xl.checks.context import Context, Hits
-from complaint_xl.checks.report import COLUMNS, Report
+from complaint_xl.checks.findings import COLUMNS, Findings
 from complaint_xl.checks.rules import RULES, Rule
 from complaint_xl.loading import make_calendar
 from complaint_xl.register.reader import Register
@@ -21,7 +21,7 @@ from complaint_xl.register.text import header_key, map_unique
 from complaint_xl.settings import RuleSetting, Settings, SettingsProblem
 from complaint_xl.workdays import Calendar
 
-__all__ = ["rule_choices", "validate"]
+__all__ = ["check_register", "rule_choices", "unknown_rules"]
 
 _ON: Final[RuleSetting] = RuleSetting()
 _SHOWN_LENGTH: Final[int] = 40
@@ -55,8 +55,8 @@ def unknown_rules(settings: Settings) -> list[SettingsProblem]:
     ]
 
 
-def validate(register: Register, settings: Settings, as_of: dt.date,
-             calendar: Calendar | None = None, *, lang: Lang | None = None) -> Report:
+def check_register(register: Register, settings: Settings, as_of: dt.date,
+                   calendar: Calendar | None = None, *, lang: Lang | None = None) -> Findings:
     """Check every row of ``register`` against the rules; never raises for a bad row.
 
     ``as_of`` is the run's today (dates after it are in the future); ``calendar``
@@ -72,7 +72,7 @@ def validate(register: Register, settings: Settings, as_of: dt.date,
     ctx = Context(register, settings, as_of, calendar, use)
     choices = rule_choices(settings)
     hits = [h for h in _run(RULES, ctx, choices) if len(h)]
-    return Report(register.path, len(register), as_of, use, _table(ctx, hits, choices))
+    return Findings(register.path, len(register), as_of, use, _table(ctx, hits, choices))
 
 
 def _run(rules: Iterable[Rule], ctx: Context, choices: Mapping[str, RuleSetting]

@@ -1,7 +1,9 @@
 """Which sheet of a workbook is which, told by its name alone.
 
-Kept free of pandas: the command line decides which sheets to read, and starts
-reading them, before the heavy libraries are loaded.
+The book skips the product's own sheets and reads the settings sheets first; the
+settings reader picks its sheets by the same names. Kept free of pandas: the
+command line decides which sheets to read, and starts reading them, before the
+heavy libraries are loaded.
 """
 
 from __future__ import annotations

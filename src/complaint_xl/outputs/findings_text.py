@@ -8,7 +8,7 @@ import click
 import pandas as pd
 
 from complaint_xl.checks.catalogue import Lang
-from complaint_xl.checks.report import Report
+from complaint_xl.checks.findings import Findings
 
 __all__ = ["render_text", "summary_line"]
 
@@ -28,30 +28,30 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - _width(text), 0)
 
 
-def summary_line(report: Report, lang: Lang | None = None) -> str:
-    """'N errors, M warnings in K rows' (or that nothing was found), in the report's language."""
-    lang = lang or report.lang
-    if not len(report):
-        return (f"未发现问题：已检查 {report.rows} 行。" if lang == "zh"
-                else f"no findings: {report.rows} rows checked.")
+def summary_line(findings: Findings, lang: Lang | None = None) -> str:
+    """'N errors, M warnings in K rows' (or that nothing was found), in the findings' language."""
+    lang = lang or findings.lang
+    if not len(findings):
+        return (f"未发现问题：已检查 {findings.rows} 行。" if lang == "zh"
+                else f"no findings: {findings.rows} rows checked.")
     if lang == "zh":
-        return (f"共 {report.errors} 个错误、{report.warnings} 个警告，涉及 {report.rows_affected} 行"
-                f"（已检查 {report.rows} 行）。")
+        return (f"共 {findings.errors} 个错误、{findings.warnings} 个警告，涉及 {findings.rows_affected} 行"
+                f"（已检查 {findings.rows} 行）。")
     def n(count: int, word: str) -> str:
         return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
-    return (f"{n(report.errors, 'error')}, {n(report.warnings, 'warning')} in "
-            f"{n(report.rows_affected, 'row')} ({n(report.rows, 'row')} checked).")
+    return (f"{n(findings.errors, 'error')}, {n(findings.warnings, 'warning')} in "
+            f"{n(findings.rows_affected, 'row')} ({n(findings.rows, 'row')} checked).")
 
 
-def render_text(report: Report, *, lang: Lang | None = None) -> str:
+def render_text(findings: Findings, *, lang: Lang | None = None) -> str:
     """Every finding, grouped under its sheet and row; rows with errors first, then the rest.
 
     Severities are coloured with ANSI styles; ``click.echo`` drops them when the
     output is not a terminal.
     """
-    lang = lang or report.lang
-    table = report.table
+    lang = lang or findings.lang
+    table = findings.table
     if len(table):
         # Rows that hold an error come first, so a long list of warnings cannot bury them.
         grouped = table["severity"].eq("error").groupby([table["sheet"], table["row"]])
@@ -77,5 +77,5 @@ def render_text(report: Report, *, lang: Lang | None = None) -> str:
             cell = f"{column}{row}" if column else "-"
             lines.append(f"  {words[severity]}  {cell:<7} {code:<{code_width}}  {message}")
         lines.append("")
-    lines.append(summary_line(report, lang))
+    lines.append(summary_line(findings, lang))
     return "\n".join(lines)

@@ -1,6 +1,6 @@
-"""The result of a check: one report object that every front end presents its own way.
+"""The result of a check: one :class:`Findings` object that every front end presents its own way.
 
-Findings are data, not exceptions. The report keeps them as one sorted table (cheap
+Findings are data, not exceptions. :class:`Findings` keeps them as one sorted table (cheap
 for a hundred thousand findings) and hands out :class:`Finding` objects, the JSON of
 the contract, a DataFrame, or compact lists for tests.
 """
@@ -17,12 +17,12 @@ import pandas as pd
 
 from complaint_xl.checks.catalogue import Lang, Severity
 
-__all__ = ["COLUMNS", "Finding", "Report"]
+__all__ = ["COLUMNS", "Finding", "Findings"]
 
 COLUMNS: Final[tuple[str, ...]] = (
     "sheet", "row", "column", "header", "field", "code", "severity", "message", "value", "owner",
 )
-"""The columns of :meth:`Report.to_frame`, in order."""
+"""The columns of :meth:`Findings.to_frame`, in order."""
 
 _JSON_KEYS: Final[tuple[str, ...]] = (
     "row", "column", "field", "code", "severity", "message", "value", "sheet", "header",
@@ -47,7 +47,7 @@ class Finding:
     """A stable kebab-case code from :data:`~complaint_xl.checks.catalogue.CATALOGUE`."""
     severity: Severity
     message: str
-    """What is wrong and how to fix it, in the report's language."""
+    """What is wrong and how to fix it, in the run's language."""
     value: str | None
     """The offending value as text; None when the cell is empty."""
     owner: str | None = None
@@ -55,7 +55,7 @@ class Finding:
 
 
 @dataclass
-class Report:
+class Findings:
     """All findings of one check run over one register."""
 
     register: str
@@ -90,7 +90,7 @@ class Report:
 
     @cached_property
     def findings(self) -> list[Finding]:
-        """The findings as objects, in the report's order."""
+        """The findings as objects, in the table's order."""
         records = self.table.to_dict("records")
         return [Finding(**{k: _plain(v) for k, v in r.items()}) for r in records]
 
