@@ -49,7 +49,7 @@ def test_a_bad_value_is_a_settings_problem_and_the_default_stands(tmp_path):
     loaded, _ = run(tmp_path, "很多")
     assert loaded.settings.chase_mail_max_items == 50
     [problem] = loaded.settings.problems
-    assert problem.key == "邮件最多列出条数" and problem.sheet == "设置" and "50" in problem.message_zh
+    assert problem.key == "邮件最多列出条数" and problem.sheet == "设置" and "50" in problem.message("zh")
 
 
 def test_owner_digest_lists_the_most_overdue_and_says_how_many_more(tmp_path):

@@ -16,6 +16,7 @@ from tests.checks_helpers import ExcelError, check, closed, good, write_register
 
 import complaint_xl
 from complaint_xl.checks.rules.contact import is_contact
+from complaint_xl.words import Said
 from complaint_xl.workdays import Calendar
 
 RAISED = np.array(["2026-11-02"], dtype="datetime64[D]")
@@ -328,6 +329,7 @@ def test_numbering_restarts_on_each_monthly_sheet(tmp_path: Path) -> None:
     assert report.flatten(["sheet", "row", "code"]) == []
     assert len(loaded.register) == 4
     (note,) = [p for k, p in loaded.register.notes if k == "sheets-repeated"]
+    note = {k: v.say("zh") if isinstance(v, Said) else v for k, v in note.items()}
     assert (note["sheet"], note["rows"], note["others"]) == ("2026-11", "4", "“2026-10”")
 
 

@@ -20,7 +20,7 @@ from complaint_xl.settings import Settings
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "complaint_xl"
 REGISTER_MAY_IMPORT = ("complaint_xl.register", "complaint_xl.errors", "complaint_xl.lazy",
-                       "complaint_xl.speed", "complaint_xl.workdays")
+                       "complaint_xl.speed", "complaint_xl.words", "complaint_xl.workdays")
 """What the register may use besides itself: base modules that import nothing of ours above them."""
 MAX_LINES = 450
 
@@ -115,3 +115,91 @@ def test_the_reader_s_defaults_are_the_settings_defaults() -> None:
 ])
 def test_one_reading_of_the_closed_flag(text: str, flag: bool | None) -> None:
     assert closed_flag(text) is flag
+
+
+# -- no circles between the rooms ------------------------------------------------------------
+
+COMPUTING = ("register", "settings", "workdays", "deadlines", "loading", "checks", "chase", "kpi")
+"""Rooms that compute; they never reach for a writer, a job or a front end."""
+FRONT = ("outputs", "jobs", "grid", "xl", "cli", "workbook", "demo")
+
+
+def _room(module: str) -> str:
+    return module.split(".")[1] if "." in module else module
+
+
+def _room_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        here = _room(_module_name(path))
+        for module in _imports(path):
+            if module.startswith("complaint_xl.") and _room(module) != here:
+                graph.setdefault(here, set()).add(_room(module))
+    return graph
+
+
+def test_the_rooms_import_each_other_without_a_cycle() -> None:
+    graph = _room_graph()
+    state: dict[str, int] = {}
+
+    def visit(room: str, trail: list[str]) -> None:
+        if state.get(room) == 1:
+            raise AssertionError("import cycle: " + " -> ".join([*trail, room]))
+        if state.get(room) == 2:
+            return
+        state[room] = 1
+        for other in sorted(graph.get(room, ())):
+            visit(other, [*trail, room])
+        state[room] = 2
+
+    for room in sorted(graph):
+        visit(room, [])
+    assert "outputs" in graph["jobs"] and "chase" in graph["outputs"]  # the graph is not empty
+
+
+@pytest.mark.parametrize("room", COMPUTING)
+def test_computing_rooms_reach_for_no_writer_or_front_end(room: str) -> None:
+    reached = _room_graph().get(room, set())
+    assert not reached & set(FRONT), f"{room} imports {sorted(reached & set(FRONT))}"
+
+
+def test_writers_see_only_the_chase_result() -> None:
+    for path in (PACKAGE / "outputs").glob("*.py"):
+        chase = {m for m in _imports(path) if m.startswith("complaint_xl.chase")}
+        assert chase <= {"complaint_xl.chase.result"} | {
+            m for m in chase if m.startswith("complaint_xl.chase.result.")}, (path.name, chase)
+
+
+# -- the README's layout is the tree -----------------------------------------------------------
+
+def _layout_block() -> dict[str, str]:
+    """Top-level entry of src/complaint_xl in the README's layout block -> its description."""
+    text = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    block = text.split("## How the code is laid out", 1)[1].split("```", 2)[1]
+    body = block.split("src/complaint_xl/", 1)[1].split("\ntemplates/", 1)[0]
+    entries: dict[str, str] = {}
+    name = ""
+    for line in body.splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            head, _, rest = line.strip().partition("  ")
+            for part in head.split(","):
+                if part.strip():
+                    name = part.strip()
+                    entries[name] = rest
+        elif name:
+            entries[name] += " " + line.strip()
+    return entries
+
+
+def test_the_readme_layout_names_every_module_there_is() -> None:
+    entries = _layout_block()
+    there = {p.name + ("/" if p.is_dir() else "") for p in PACKAGE.iterdir()
+             if p.name not in ("__init__.py", "py.typed", "__pycache__")}
+    assert set(entries) == there
+    for name, words in entries.items():
+        if name.endswith("/"):
+            modules = {p.stem for p in (PACKAGE / name).glob("*.py")} - {"__init__"}
+            subpackages = {p.name + "/" for p in (PACKAGE / name).iterdir()
+                           if p.is_dir() and p.name != "__pycache__"}
+            said = set(words.replace(",", " ").replace("(", " ").replace(")", " ").split())
+            assert modules | subpackages <= said, (name, sorted((modules | subpackages) - said))

@@ -166,11 +166,11 @@ def test_most_overdue_repeats_and_effect(loaded):
 
 def test_hard_points_name_the_weak_spots(loaded):
     points = {p.code: p for p in run(loaded).hard_points}
-    assert "第9行 客户B（品质，张伟）逾期 31 个工作日" in points["most-overdue"].zh
-    assert "row 9 客户B (品质, 张伟) 31 working days overdue" in points["most-overdue"].en
-    assert "客户A 2 件" in points["top-customers"].zh
-    assert "本周有 1 起重复投诉" in points["repeats"].zh
-    assert "第3行" in points["ineffective"].zh
+    assert "第9行 客户B（品质，张伟）逾期 31 个工作日" in points["most-overdue"].text("zh")
+    assert "row 9 客户B (品质, 张伟) 31 working days overdue" in points["most-overdue"].text("en")
+    assert "客户A 2 件" in points["top-customers"].text("zh")
+    assert "本周有 1 起重复投诉" in points["repeats"].text("zh")
+    assert "第3行" in points["ineffective"].text("zh")
     # one closure per owner in the window: too few to rank anyone by on-time rate
     assert "worst-owner-on-time" not in points
 
@@ -186,7 +186,7 @@ def test_worst_on_time_rate_needs_enough_closures(make_xlsx):
     report = run(load_rows(make_xlsx, rows, as_of=d("2026-10-19")))
     point = {p.code: p for p in report.hard_points}["worst-owner-on-time"]
     # window W35..W42: 李明 closed R1 late, 10-12 late, 10-13 late, 10-08 on time -> 1/4
-    assert "李明 25%（1/4）" in point.zh
+    assert "李明 25%（1/4）" in point.text("zh")
 
 
 def test_sheet_without_closing_date_column(make_xlsx):

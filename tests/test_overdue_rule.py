@@ -241,8 +241,9 @@ def test_weekly_report_says_the_deadline_passed(weekend: Path, tmp_path: Path) -
     loaded = load(weekend, as_of=D(2025, 9, 20))
     report = weekly(loaded.register, loaded.settings, loaded.calendar, loaded.as_of)
     point = next(p for p in report.hard_points if p.code == "most-overdue")
-    assert "已过期限（9月19日到期）" in point.zh and "逾期 0 个工作日" not in point.zh
-    assert "deadline passed on 2025-09-19" in point.en and not _says(point.en, "0 working days")
+    zh, en = point.text("zh"), point.text("en")
+    assert "已过期限（9月19日到期）" in zh and "逾期 0 个工作日" not in zh
+    assert "deadline passed on 2025-09-19" in en and not _says(en, "0 working days")
     files = write_weekly(report, tmp_path, loaded.settings)
     page = files.html.read_text(encoding="utf-8")
     assert "已过期限（9月19日到期）" in page and "逾期 0 个工作日" not in page

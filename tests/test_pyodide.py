@@ -69,7 +69,7 @@ def register_values(rows: int, seed: int) -> list[list[Any]]:
     from complaint_xl.sample import make_register
 
     frame = make_register(rows, as_of=TODAY, seed=seed)
-    labels = {f.name: f.zh for f in FIELDS}
+    labels = {f.name: f.header("zh") for f in FIELDS}
     columns = [c for c in frame.columns if c in labels]
     cells = [frame[c].to_numpy(dtype=object) for c in columns]
     return [[labels[c] for c in columns], *([_cell(col[i]) for col in cells] for i in range(len(frame)))]

@@ -349,3 +349,13 @@ def test_ods_error_cells_are_placed_across_repeated_rows_and_columns(tmp_path: P
         zf.writestr("content.xml", content.replace('value-type="error"', 'value-type="string"')
                     + "<unclosed")
     assert ods_error_cells(path) == {}
+
+
+def test_a_flag_and_a_number_in_one_column_stay_apart() -> None:
+    # Python hashes False like 0 and True like 1: reading each distinct value once must
+    # still tell a FALSE cell from a 0 (found by hypothesis in test_fuzz).
+    from complaint_xl.register.text import map_unique
+
+    cells = pd.Series([0.0, False, "0", True, 1, None, False], dtype=object)
+    assert map_unique(cells, repr).tolist() == [
+        "0.0", "False", "'0'", "True", "1", "None", "False"]

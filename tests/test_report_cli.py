@@ -16,6 +16,7 @@ from complaint_xl.kpi import weekly
 from complaint_xl.kpi.labels import FIGURES
 from complaint_xl.loading import load
 from complaint_xl.outputs.drafts import MANIFEST
+from complaint_xl.words import say
 from kpi_helpers import AS_OF, ROWS
 
 
@@ -96,9 +97,9 @@ def test_the_files_hold_the_week_and_the_figures_of_the_json(make_xlsx, tmp_path
                                "按责任方类别", "按严重程度", "重复投诉", "明细"]
     rows = [list(r) for r in book["摘要"].iter_rows(values_only=True)]
     assert rows[0][0].startswith("客户投诉周报 2026-W41")
-    head = next(i for i, r in enumerate(rows) if FIGURES["new"][0] in r)
+    head = next(i for i, r in enumerate(rows) if say("figure.new", "zh") in r)
     shown = {label: value for label, value in zip(rows[head], rows[head + 1], strict=True) if label}
-    assert {key: shown[zh] for key, (zh, _en) in FIGURES.items()} == totals
+    assert {key: shown[say(f"figure.{key}", "zh")] for key in FIGURES} == totals
     # the page: its title and heading name the week
     page = _Texts()
     page.feed((out / "weekly-2026-W41.html").read_text(encoding="utf-8"))

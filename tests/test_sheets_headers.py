@@ -25,6 +25,7 @@ from complaint_xl.register.header import find_header, near_misses
 from complaint_xl.register.schema import FIELDS
 from complaint_xl.register.text import header_key, strip_bracketed
 from complaint_xl.settings import INT_RANGES, Settings
+from complaint_xl.words import Said
 
 D = dt.date
 TODAY = "2026-11-29"
@@ -150,11 +151,17 @@ def test_monthly_sheets_with_one_header_merge_and_a_carried_over_complaint_count
     assert len(reg) == 4
     assert list(zip(reg.frame["_sheet"], reg.frame["_row"], strict=True)) == [
         ("10月", 2), ("10月", 3), ("11月", 4), ("11月", 5)]
-    (params,) = [p for k, p in reg.notes if k == "sheets-repeated"]
+    (params,) = [_said(p, "zh") for k, p in reg.notes if k == "sheets-repeated"]
     assert (params["sheet"], params["count"], params["rows"], params["others"]) == (
         "11月", "1", "3", "“10月”")
-    assert ("sheets-read", {"sheets": "“10月”、“11月”", "sheets_en": "'10月', '11月'",
-                            "rows": "4"}) in reg.notes
+    (read,) = [p for k, p in reg.notes if k == "sheets-read"]
+    assert _said(read, "zh") == {"sheets": "“10月”、“11月”", "rows": "4"}
+    assert _said(read, "en")["sheets"] == "'10月', '11月'"
+
+
+def _said(params: dict[str, object], lang: str) -> dict[str, object]:
+    """A note's parameters as said in ``lang``."""
+    return {k: v.say(lang) if isinstance(v, Said) else v for k, v in params.items()}
 
 
 def test_a_complaint_entered_twice_on_one_sheet_is_kept_for_the_check(tmp_path: Path) -> None:
@@ -379,12 +386,12 @@ def test_new_header_synonyms(header: str, field: str) -> None:
 def test_no_header_names_two_fields() -> None:
     owners: dict[str, set[str]] = {}
     for f in FIELDS:
-        for name in (f.zh, f.en, f.name, *f.synonyms):
+        for name in (*f.headers(), f.name, *f.synonyms):
             for key in (header_key(name), strip_bracketed(header_key(name))):
                 owners.setdefault(key, set()).add(f.name)
     assert {k: v for k, v in owners.items() if len(v) > 1} == {}
     # acceptance is a lifecycle field of its own, not the raised date
-    assert not any("受理" in n for f in FIELDS for n in (f.zh, *f.synonyms))
+    assert not any("受理" in n for f in FIELDS for n in (*f.headers(), *f.synonyms))
 
 
 @pytest.mark.parametrize("header", ["处理时限", "完成期限", "要求完成时间", "截止日期"])

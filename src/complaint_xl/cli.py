@@ -23,6 +23,7 @@ import click
 from complaint_xl import speed
 from complaint_xl.errors import ComplaintXLError, UsageError
 from complaint_xl.register.schema import FIELD_NAMES
+from complaint_xl.words import DEFAULT, LANGS, say
 
 if TYPE_CHECKING:  # imported where used: pandas loads while the register is being parsed
     from complaint_xl.kpi import Week
@@ -102,8 +103,8 @@ def register_options(func: F) -> F:
         click.option("--country", callback=_parse_country, metavar="CC",
                      help="Public-holiday calendar of the holidays package (default CN or the "
                           "workbook's setting)."),
-        click.option("--lang", type=click.Choice(["zh", "en"]),
-                     help="Language of messages, sheets and drafts (default zh)."),
+        click.option("--lang", type=click.Choice(LANGS),
+                     help=f"Language of messages, sheets and drafts (default {DEFAULT})."),
         click.option("--date-order", type=click.Choice(["ymd", "dmy", "mdy"]),
                      help="How to read dates like 5/3/2026: dmy (day first) or mdy (month "
                           "first). Default: the workbook's 日期顺序 setting, else ymd only."),
@@ -133,9 +134,9 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         def lang() -> str:
-            # --lang, else the workbook's 语言 setting once it is read (load_register), else zh.
+            # --lang, else the workbook's 语言 setting once it is read (load_register), else the default.
             reading = kwargs.get("reading")
-            return kwargs.get("lang") or (reading and (reading.lang or reading.speaks)) or "zh"
+            return kwargs.get("lang") or (reading and (reading.lang or reading.speaks)) or DEFAULT
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -155,9 +156,8 @@ def handle_errors(func: F) -> F:
                 if os.environ.get("COMPLAINT_XL_DEBUG"):
                     raise
                 _say_warnings(caught, lang())
-                prefix = "意外错误" if lang() == "zh" else "unexpected error"
-                click.echo(f"complaint-xl: {prefix}: {type(exc).__name__}: {exc} "
-                           "(COMPLAINT_XL_DEBUG=1 shows details)", err=True)
+                click.echo("complaint-xl: " + say("cli.unexpected", lang(),
+                                                  error=f"{type(exc).__name__}: {exc}"), err=True)
                 sys.exit(2)
             finally:
                 _say_warnings(caught, lang())
@@ -166,12 +166,12 @@ def handle_errors(func: F) -> F:
 
 
 def _say_warnings(caught: list[warnings.WarningMessage], lang: str) -> None:
-    """Print the run's warnings on stderr, each in ``lang`` when it is told in both languages."""
+    """Print the run's warnings on stderr, each in ``lang`` when it can be said in any language."""
     from complaint_xl.errors import warning_text
 
-    prefix = "警告" if lang == "zh" else "warning"
     for w in caught:
-        click.echo(f"complaint-xl: {prefix}: {warning_text(w.message, lang)}", err=True)
+        click.echo("complaint-xl: " + say("cli.warning", lang, message=warning_text(w.message, lang)),
+                   err=True)
     caught.clear()
 
 
@@ -215,10 +215,9 @@ def load_register(book: Book, reading: Reading,
     for line in register_notes(loaded, use):
         click.echo(f"complaint-xl: {line}", err=True)
     if settings_warnings:
-        prefix = "警告" if use == "zh" else "warning"
         for p in loaded.settings.problems:
-            click.echo(f"complaint-xl: {prefix}: {p.sheet} {p.cell}{'：' if use == 'zh' else ': '}"
-                       f"{p.message(use)}", err=True)
+            click.echo("complaint-xl: " + say("cli.settings-problem", use, sheet=p.sheet, cell=p.cell,
+                                              message=p.message(use)), err=True)
     return loaded
 
 
@@ -283,8 +282,7 @@ def validate(reading: Reading, as_json: bool, out: Path | None) -> None:
         for line in run.lines:
             click.echo(line)
     for written in run.files:  # stdout holds only the JSON document under --json
-        click.echo(("检查结果：" if run.findings.lang == "zh" else "findings workbook: ")
-                   + str(written), err=as_json)
+        click.echo(say("cli.findings-written", run.findings.lang, path=written), err=as_json)
     sys.exit(0 if run.valid else 1)
 
 
@@ -366,7 +364,7 @@ def report(reading: Reading, as_json: bool, week: str | None, out: Path | None,
 @cli.command("new-workbook")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--demo", is_flag=True, help="Fill the register with sample rows.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the sheets.")
+@click.option("--lang", type=click.Choice(LANGS), help="Language of the sheets.")
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
               help="Build as of this day: holidays for its year and the next, demo rows before it "
                    "(default: today). The committed workbooks use 2026-11-27.")
@@ -386,9 +384,9 @@ def new_workbook(file: Path, demo: bool, lang: str | None, today: dt.date | None
     """
     from complaint_xl.workbook import build_workbook
 
-    use = "en" if lang == "en" else "zh"
+    use = lang or DEFAULT
     path = build_workbook(file, lang=use, demo=demo, today=today, force=force)
-    click.echo(("已生成工作簿：" if use == "zh" else "workbook written: ") + str(path))
+    click.echo(say("cli.workbook-written", use, path=path))
 
 
 @cli.command()
@@ -396,7 +394,7 @@ def new_workbook(file: Path, demo: bool, lang: str | None, today: dt.date | None
               show_default=True, help="Folder for the sample register and every output.")
 @click.option("--today", callback=_parse_today, metavar="YYYY-MM-DD",
               help="Run as of this day (default: today).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default zh).")
+@click.option("--lang", type=click.Choice(LANGS), help=f"Language (default {DEFAULT}).")
 @handle_errors
 def demo(out: Path, today: dt.date | None, lang: str | None) -> None:
     """Make a sample register and run every command on it.
@@ -407,7 +405,17 @@ def demo(out: Path, today: dt.date | None, lang: str | None) -> None:
     """
     from complaint_xl.demo import run_demo
 
-    run_demo(out, today=today or dt.date.today(), lang=lang or "zh", echo=click.echo)
+    run_demo(out, today=today or dt.date.today(), lang=lang or DEFAULT, echo=click.echo)
+
+
+def _lang_given(argv: list[str]) -> str:
+    """The --lang of a command line that failed before click read it (the default if none)."""
+    for i, arg in enumerate(argv):
+        given = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else (
+            arg.removeprefix("--lang=") if arg.startswith("--lang=") else None)
+        if given in LANGS:
+            return given
+    return DEFAULT
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -423,8 +431,7 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(args=argv, prog_name="complaint-xl", standalone_mode=False)
         code: int | str | None = 0
     except ComplaintXLError as exc:  # raised by option callbacks before a command runs
-        lang = "en" if "--lang" in (argv or sys.argv) and "en" in (argv or sys.argv) else "zh"
-        click.echo(f"complaint-xl: {exc.message(lang)}", err=True)
+        click.echo(f"complaint-xl: {exc.message(_lang_given(argv or sys.argv))}", err=True)
         code = 2
     except click.exceptions.Abort:
         code = 130

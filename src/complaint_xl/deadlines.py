@@ -18,38 +18,26 @@ that date (:func:`late_texts`), never "overdue 0 working days".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from complaint_xl.register.text import map_unique
+from complaint_xl.words import Phrase, phrase, say
 from complaint_xl.workdays import Calendar, to_days
 
 __all__ = [
-    "WORDS",
     "DeadlineStatus",
     "deadline_status",
     "deadline_suspect",
     "due_text",
     "due_texts",
+    "late_phrase",
     "late_text",
     "late_texts",
     "passed_text",
 ]
-
-WORDS: Final[dict[str, tuple[str, str]]] = {
-    "overdue": ("逾期 {n} 个工作日", "{n} working days overdue"),
-    "overdue_one": ("逾期 1 个工作日", "1 working day overdue"),
-    "passed": ("已过期限（{month}月{day}日到期）", "deadline passed on {date}"),
-    "due_today": ("今天到期", "due today"),
-    "due_in": ("{n} 个工作日内到期", "due in {n} working days"),
-    "due_in_one": ("1 个工作日内到期", "due in 1 working day"),
-    "suspect": ("解决期限有误，请核对", "deadline looks wrong (before the raised date), please check"),
-}
-"""What people are shown about a deadline, in zh and en (the chase drafts' own words are
-in ``templates/<lang>/chase_labels.txt`` and say the same)."""
-
 
 @dataclass(frozen=True, slots=True)
 class DeadlineStatus:
@@ -123,34 +111,35 @@ def deadline_suspect(deadline: Any, raised_on: Any, derived: Any) -> np.ndarray:
     return early & ~np.asarray(derived, dtype=bool)
 
 
-# -- words --------------------------------------------------------------------------
-
-def _pick(key: str, lang: str) -> str:
-    zh, en = WORDS[key]
-    return zh if lang == "zh" else en
-
+# -- words ----------------------------------------------------------------------------
+# What people are shown about a deadline: ``deadline.*`` of complaint_xl.words (the chase
+# drafts' own words are in templates/<lang>/chase_labels.txt and say the same).
 
 def passed_text(deadline: Any, lang: str = "zh") -> str:
     """'已过期限（10月10日到期）' / 'deadline passed on 2025-10-10' (no platform strftime codes)."""
-    d = pd.Timestamp(deadline)
-    return _pick("passed", lang).format(month=d.month, day=d.day,
-                                        date=f"{d.year:04d}-{d.month:02d}-{d.day:02d}")
+    return say("deadline.passed", lang, date=pd.Timestamp(deadline))
+
+
+def late_phrase(workdays_overdue: int, deadline: Any) -> Phrase:
+    """An overdue row in words, said later: 'N working days overdue', or the passed-on date
+    when N is 0."""
+    n = int(workdays_overdue)
+    if n == 0:
+        return phrase("deadline.passed", date=pd.Timestamp(deadline))
+    return phrase("deadline.overdue-one") if n == 1 else phrase("deadline.overdue", n=n)
 
 
 def late_text(workdays_overdue: int, deadline: Any, lang: str = "zh") -> str:
     """An overdue row in words: 'N working days overdue', or the passed-on date when N is 0."""
-    n = int(workdays_overdue)
-    if n == 0:
-        return passed_text(deadline, lang)
-    return _pick("overdue_one", lang) if n == 1 else _pick("overdue", lang).format(n=n)
+    return late_phrase(workdays_overdue, deadline).say(lang)
 
 
 def due_text(workdays_left: int, lang: str = "zh") -> str:
     """A due-soon row in words: 'due today' or 'due in N working days'."""
     n = int(workdays_left)
     if n <= 0:
-        return _pick("due_today", lang)
-    return _pick("due_in_one", lang) if n == 1 else _pick("due_in", lang).format(n=n)
+        return say("deadline.due-today", lang)
+    return say("deadline.due-in-one", lang) if n == 1 else say("deadline.due-in", lang, n=n)
 
 
 def late_texts(workdays_overdue: Any, deadline: Any, lang: str = "zh") -> np.ndarray:

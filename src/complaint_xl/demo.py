@@ -8,6 +8,7 @@ from pathlib import Path
 
 from complaint_xl.outputs.files import ensure_folder
 from complaint_xl.sample import make_register, sample_settings_sheets, write_register_xlsx
+from complaint_xl.words import say
 
 __all__ = ["run_demo", "write_demo_register"]
 
@@ -16,7 +17,7 @@ def write_demo_register(path: Path, *, today: dt.date, lang: str = "zh", rows: i
     """The demo team's register: a title row, planted mistakes, staff and settings sheets."""
     frame = make_register(rows, as_of=today, seed=2026)
     return write_register_xlsx(frame, path, lang=lang,
-                               title="客户投诉管理表" if lang == "zh" else "Customer complaints",
+                               title=say("demo.title", lang),
                                extra_sheets=sample_settings_sheets(lang))
 
 
@@ -32,20 +33,17 @@ def run_demo(out: Path, *, today: dt.date, lang: str = "zh",
     from complaint_xl.outputs.findings_text import summary_line
     from complaint_xl.workbook import build_workbook
 
-    zh = lang == "zh"
     folder = ensure_folder(out)
-    register = write_demo_register(folder / ("示例投诉登记.xlsx" if zh else "sample-register.xlsx"),
-                                   today=today, lang=lang)
+    register = write_demo_register(folder / say("demo.register-file", lang), today=today, lang=lang)
     written = [register]
-    echo(("示例登记表：" if zh else "sample register: ") + str(register))
+    echo(say("demo.register", lang, path=register))
 
     checked = run_validate(load(register, as_of=today, lang=lang), folder)  # validate --out DIR
     checked.warn_again()
     written += checked.files
-    echo(("检查结果：" if zh else "findings: ") + f"{checked.files[0]}  "
-         + summary_line(checked.findings))
+    echo(say("demo.findings", lang, path=checked.files[0], summary=summary_line(checked.findings)))
 
-    chased = run_chase(load(register, as_of=today, lang=lang), folder / ("催办" if zh else "chase"),
+    chased = run_chase(load(register, as_of=today, lang=lang), folder / say("demo.chase-folder", lang),
                        top=3)
     chased.warn_again()
     written += chased.files
@@ -53,14 +51,14 @@ def run_demo(out: Path, *, today: dt.date, lang: str = "zh",
         echo(line)
 
     reported = run_report(load(register, as_of=today, lang=lang),
-                          out=folder / ("周报" if zh else "weekly"))
+                          out=folder / say("demo.report-folder", lang))
     reported.warn_again()
     written += reported.files
     for line in reported.lines:
         echo(line)
 
     # new-workbook --demo; the demo's own folder, so a rerun replaces it
-    written.append(build_workbook(folder / ("示例投诉登记.xlsm" if zh else "sample-register.xlsm"),
+    written.append(build_workbook(folder / say("demo.workbook-file", lang),
                                   lang=lang, demo=True, today=today, force=True))
-    echo(("带按钮的工作簿：" if zh else "workbook with buttons: ") + str(written[-1]))
+    echo(say("demo.workbook", lang, path=written[-1]))
     return written

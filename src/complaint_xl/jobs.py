@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from complaint_xl.errors import MESSAGES
+from complaint_xl.words import say
 
 if TYPE_CHECKING:
     from complaint_xl.chase import ChaseOutputs, ChaseResult
@@ -58,15 +59,25 @@ __all__ = [
 class Run:
     """What one job did, as every front end shows it."""
 
-    document: dict[str, Any]
-    """The ``--json`` document (contracts in design.md)."""
-    lines: list[str]
-    """The summary for a person: what the command line prints without ``--json``."""
+    make_document: Callable[[], dict[str, Any]] = field(repr=False)
+    make_lines: Callable[[], list[str]] = field(repr=False)
     files: list[Path] = field(default_factory=list)
     """Every file written, in the order written."""
     warnings: list[Warning] = field(default_factory=list)
     """What the job warned about while computing and writing, in order (a missing
     address, a kept edited draft, an unconfirmed holiday year …)."""
+
+    # Built when asked: a run prints one or the other, and at 100,000 rows either costs
+    # a few tenths of a second (JSON records, or the findings table).
+    @functools.cached_property
+    def document(self) -> dict[str, Any]:
+        """The ``--json`` document (contracts in design.md)."""
+        return self.make_document()
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The summary for a person: what the command line prints without ``--json``."""
+        return self.make_lines()
 
     def warn_again(self) -> None:
         """Raise :attr:`warnings` again, for a caller that tells warnings where it catches them."""
@@ -126,8 +137,7 @@ def _recorded(into: list[Warning]) -> Iterator[None]:
 
 def register_notes(loaded: Loaded, lang: str) -> list[str]:
     """What the reading should tell the user (sheets read or left out, repeats …), in ``lang``."""
-    return [MESSAGES[key][0 if lang == "zh" else 1].format(**params)
-            for key, params in loaded.register.notes]
+    return [say(f"errors.{key}", lang, **params) for key, params in loaded.register.notes]
 
 
 def validate_document(loaded: Loaded, findings: Findings) -> dict[str, Any]:
@@ -181,8 +191,9 @@ def run_validate(loaded: Loaded, out: Path | None = None) -> ValidateRun:
             if out.is_dir():
                 out = out / findings_filename(findings.lang)
             files.append(write_findings_xlsx(findings, out))
-    return ValidateRun(document=validate_document(loaded, findings),
-                       lines=render_text(findings).split("\n"), files=files, warnings=caught,
+    return ValidateRun(make_document=lambda: validate_document(loaded, findings),
+                       make_lines=lambda: render_text(findings).split("\n"), files=files,
+                       warnings=caught,
                        findings=findings)
 
 
@@ -198,8 +209,8 @@ def run_chase(loaded: Loaded, out: Path | None = None, *, now: dt.datetime | Non
     with _recorded(caught):
         result = chase(loaded.register, loaded.settings, loaded.calendar, loaded.as_of)
         outputs = write_chase(result, loaded.settings, out, now=now)
-    return ChaseRun(document=result.to_json(outputs),
-                    lines=summary_lines(result, outputs, loaded.settings.lang, top=top),
+    return ChaseRun(make_document=lambda: result.to_json(outputs),
+                    make_lines=lambda: summary_lines(result, outputs, loaded.settings.lang, top=top),
                     files=[outputs.workbook, *outputs.drafts], warnings=caught,
                     result=result, outputs=outputs)
 
@@ -217,6 +228,6 @@ def run_report(loaded: Loaded, *, week: Week | None = None,
         kpis = weekly(loaded.register, loaded.settings, loaded.calendar, loaded.as_of, week=week,
                       filters=filters)
         written = write_weekly(kpis, out, loaded.settings) if out is not None else None
-    return ReportRun(document=kpis.to_json(),
-                     lines=summary_lines(kpis, written, loaded.settings.lang),
+    return ReportRun(make_document=kpis.to_json,
+                     make_lines=lambda: summary_lines(kpis, written, loaded.settings.lang),
                      files=list(written or ()), warnings=caught, kpis=kpis, written=written)

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from complaint_xl.errors import MESSAGES, UsageError
+from complaint_xl.errors import UsageError
 from complaint_xl.register.book import Book, Grid, open_book
 from complaint_xl.register.reader import Register, read_register
 from complaint_xl.register.roles import sheet_role
-from complaint_xl.register.schema import FIELDS
 from complaint_xl.settings import Settings, read_settings
+from complaint_xl.words import listing, phrase, preload
 from complaint_xl.workdays import Calendar
 
 __all__ = ["NEEDED", "Loaded", "load", "load_grids", "make_calendar", "require_columns"]
@@ -30,8 +30,6 @@ NEEDED: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
 chase would send one draft claiming nobody follows anything up; without a deadline or
 raised date nothing can be overdue; without the raised date the weekly report has no
 new complaints, trend or aging. Other columns are optional: their figures say so."""
-_COMMANDS: Final[dict[str, tuple[str, str]]] = {"chase": ("催办", "the chase"),
-                                                 "report": ("周报", "the weekly report")}
 
 
 @dataclass
@@ -116,6 +114,7 @@ def load_grids(
     calendar = make_calendar(settings)
     if prepare is not None:
         prepare(settings)
+    preload()  # the header reader wants every language's words: read them while the sheet parses
     register = read_register(book, settings.read_options(), calendar, as_of=as_of, mapping=mapping,
                              text_dates=book.kind != "csv", sheets=sheets,
                              grids={n: grids[n] for n in grids if sheet_role(n) is None})
@@ -130,17 +129,14 @@ def require_columns(loaded: Loaded, command: str) -> None:
     shows the line): a silent run would tell the team something untrue.
     """
     register = loaded.register
-    labels = {f.name: (f.zh, f.en) for f in FIELDS}
     for options in NEEDED.get(command, ()):
         if any(f in register.present for f in options):
             continue
         slip = next((s for f in options for s in register.near_misses if s.field == f), None)
         field_name = slip.field if slip else options[0]
-        zh, en = MESSAGES["column-needed-near" if slip else "column-needed-map"]
-        hint = {"field": field_name, "header": slip.header if slip else ""}
+        hint = phrase("errors.column-needed-near" if slip else "errors.column-needed-map",
+                      field=field_name, header=slip.header if slip else "")
         raise UsageError(
             "column-needed", path=register.path, field="/".join(options),
-            label="”或“".join(labels[f][0] for f in options),
-            label_en=" or ".join(labels[f][1] for f in options),
-            command=_COMMANDS[command][0], command_en=_COMMANDS[command][1],
-            hint=zh.format(**hint), hint_en=en.format(**hint))
+            label=listing((phrase(f"field.{f}") for f in options), item="list.label", sep="list.or"),
+            command=phrase(f"command.{command}"), hint=hint)

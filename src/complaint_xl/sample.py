@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from complaint_xl.register.schema import DEFAULT_TYPES, FIELDS
+from complaint_xl.words import say
 from complaint_xl.workdays import Calendar, CalendarWarning
 
 __all__ = [
@@ -204,7 +205,7 @@ def write_register_xlsx(frame: pd.DataFrame, path: str | Path, *, sheet: str = "
     from complaint_xl.outputs.files import atomic_path
     from complaint_xl.outputs.xlsx import write_text
 
-    labels = {f.name: (f.zh if lang == "zh" else f.en) for f in FIELDS}
+    labels = {f.name: f.header(lang) for f in FIELDS}
     columns = [c for c in frame.columns if c in labels]
     target = Path(path)
     with atomic_path(target) as tmp:
@@ -251,12 +252,13 @@ def write_register_xlsx(frame: pd.DataFrame, path: str | Path, *, sheet: str = "
 
 def sample_settings_sheets(lang: str = "zh") -> dict[str, list[list[Any]]]:
     """The demo team's settings sheets: staff with e-mails and superiors, a few settings."""
-    staff_head = ["姓名", "邮箱", "上级", "角色", "负责支援单位"] if lang == "zh" else [
-        "Name", "E-mail", "Superior", "Role", "Support unit"]
-    settings_head = ["项目", "值", "说明"] if lang == "zh" else ["Setting", "Value", "Note"]
+    # headed and named as the workbook's own sheets (workbook/sheets.py)
+    staff_head = [say(f"workbook.staff-head.{c}", lang)
+                  for c in ("name", "email", "superior", "role", "unit")]
+    settings_head = [say(f"workbook.settings-head.{c}", lang) for c in ("setting", "value", "note")]
     return {
-        "人员" if lang == "zh" else "Staff": [staff_head, *[list(s) for s in SAMPLE_STAFF]],
-        "设置" if lang == "zh" else "Settings": [
+        say("workbook.sheet.staff", lang): [staff_head, *[list(s) for s in SAMPLE_STAFF]],
+        say("workbook.sheet.settings", lang): [
             settings_head,
             ["默认时限(工作日)", 15, "解决期限为空时，按提出日期后第 N 个工作日推算"],
             ["重大投诉时限(工作日)", 5, "重大投诉的时限"],

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from complaint_xl.errors import LocalizedWarning
+from complaint_xl.words import listing, phrase
 
 __all__ = ["Calendar", "CalendarWarning", "to_days", "workdays"]
 
@@ -35,39 +36,17 @@ DayLike = dt.date | np.datetime64 | pd.Timestamp | str
 class CalendarWarning(LocalizedWarning):
     """Deadlines in a year whose holiday schedule is not confirmed rest on estimates.
 
-    Told in Chinese and English (``message(lang)``); ``years`` names the years.
+    Said in the run's language (``message(lang)``); ``years`` names the years.
     """
 
     years: tuple[int, ...] = ()
 
 
-def _year_list(years: Iterable[int], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(str(y) for y in sorted(years))
-
-
 def _calendar_warning(years: set[int], *, partly: bool, country: str) -> CalendarWarning:
     """The warning for ``years``; ``partly``: official rows exist but estimates remain."""
-    zh_years, en_years = _year_list(years, "zh"), _year_list(years, "en")
-    china = country == "CN"
-    who_zh, who_en = ("国务院", "the State Council's") if china else ("官方", "the official")
-    if partly:
-        zh = (f"“节假日”表中 {zh_years} 年已有标为“已公布”的行，但仍有标为“估计”的行，"
-              f"期限部分按估计计算。请按{who_zh}公布的安排核对这些行，把“状态”改为“已公布”或删除这些行。")
-        en = (f"the Holidays sheet has rows of {en_years} marked official (已公布) but also rows "
-              f"still marked as estimates (估计), so deadlines partly rest on guesses. Check those "
-              f"rows against {who_en} schedule and mark them official, or delete them.")
-    else:
-        zh = (f"{zh_years} 年的节假日安排未确认：holidays 包中没有{who_zh}公布的该年安排，"
-              f"“节假日”表中也没有该年标为“已公布”的行，期限按估计计算（法定假日为估计，缺少调休上班日）。"
-              f"安排公布后，请升级 holidays 包（pip install -U holidays），或在“节假日”表中录入该年安排，"
-              f"并把该年各行的“状态”标为“已公布”。")
-        en = (f"holiday schedule of {en_years} not confirmed: the holidays package does not have "
-              f"{who_en} schedule for it and the Holidays sheet has no row of that year marked "
-              f"official (已公布), so deadlines rest on estimates (public holidays guessed, "
-              f"make-up working days missing). Once it is published, upgrade the package "
-              f"(pip install -U holidays), or enter the schedule on the Holidays sheet and mark "
-              f"that year's rows official (已公布) in the Status column.")
-    warning = CalendarWarning(zh, en)
+    who = phrase("calendar.who-china" if country == "CN" else "calendar.who-other")
+    warning = CalendarWarning(phrase("calendar.partly" if partly else "calendar.unconfirmed",
+                                     years=listing(sorted(years)), who=who))
     warning.years = tuple(sorted(years))
     return warning
 

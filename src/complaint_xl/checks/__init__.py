@@ -2,7 +2,8 @@
 
 ``check_register(register, settings, as_of)`` runs every rule of :data:`RULES` over
 the register and returns its :class:`Findings`; the codes it can produce, with their
-default severities and messages in Chinese and English, are in :data:`CATALOGUE`.
+default severities and the keys of their words (:mod:`complaint_xl.words`), are in
+:data:`CATALOGUE`.
 """
 
 from complaint_xl.checks.catalogue import CATALOGUE, Code, Severity

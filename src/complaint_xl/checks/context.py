@@ -22,6 +22,7 @@ from complaint_xl.register.dates import ERROR_VALUES
 from complaint_xl.register.reader import Register, sla_days
 from complaint_xl.register.schema import DATE_FIELDS
 from complaint_xl.settings import Settings
+from complaint_xl.words import say
 from complaint_xl.workdays import Calendar
 
 __all__ = ["ERROR_TEXTS", "Context", "Hits", "Place", "Texts", "iso"]
@@ -64,7 +65,7 @@ class Hits:
     value: np.ndarray
     """The offending value per hit, as text (None when the cell is empty)."""
     params: dict[str, Any] = field(default_factory=dict)
-    """Message parameters: a scalar, or one value per hit; a (zh, en) tuple picks by language."""
+    """Message parameters: a scalar, or one value per hit; a Phrase is said in the run's language."""
     variant: str | np.ndarray = ""
     place: Place | None = None
 
@@ -248,7 +249,7 @@ class Context:
         if name == "closed":
             raw = self.cells("closed__raw", index)
             flag = self.cells("closed", index)
-            yes, no = ("是", "否") if self.lang == "zh" else ("yes", "no")
+            yes, no = say("flag.yes", self.lang), say("flag.no", self.lang)
             words = np.where(flag == True, yes, np.where(flag == False, no, None))  # noqa: E712
             return np.where(pd.isna(raw), words, raw).astype(object)
         vals = self.cells(name, index)

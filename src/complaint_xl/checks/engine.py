@@ -19,6 +19,7 @@ from complaint_xl.register.reader import Register
 from complaint_xl.register.schema import FIELDS
 from complaint_xl.register.text import header_key, map_unique
 from complaint_xl.settings import RuleSetting, Settings, SettingsProblem
+from complaint_xl.words import Said, phrase
 from complaint_xl.workdays import Calendar
 
 __all__ = ["check_register", "rule_choices", "unknown_rules"]
@@ -32,7 +33,7 @@ def _rule_names() -> dict[str, str]:
     """Every way a 规则 row may name a rule (code, code with _, zh or en title) -> code."""
     by_name = {header_key(c.code): c.code for c in CATALOGUE.values()}
     by_name |= {header_key(c.code.replace("-", "_")): c.code for c in CATALOGUE.values()}
-    by_name |= {header_key(t): c.code for c in CATALOGUE.values() for t in (c.title_zh, c.title_en)}
+    by_name |= {header_key(t): c.code for c in CATALOGUE.values() for t in c.titles()}
     return by_name
 
 
@@ -48,9 +49,7 @@ def unknown_rules(settings: Settings) -> list[SettingsProblem]:
     by_name = _rule_names()
     return [
         SettingsProblem(choice.sheet or "规则", choice.cell or "", name, name,
-                        f"规则表中的“{name}”不是已知的规则代码或名称，此行未生效",
-                        f"'{name}' in the rules sheet is no known rule code or title; "
-                        "the row has no effect")
+                        phrase("settings.unknown-rule", name=name))
         for name, choice in settings.rules.items() if header_key(name) not in by_name
     ]
 
@@ -106,7 +105,7 @@ def _column_number(letter: str) -> int:
 def _table(ctx: Context, parts: list[Hits], choices: Mapping[str, RuleSetting]) -> pd.DataFrame:
     """One row per finding, located and worded, sorted for reading."""
     lang = ctx.lang
-    labels = {f.name: (f.zh if lang == "zh" else f.en) for f in FIELDS}
+    labels = {f.name: f.header(lang) for f in FIELDS}
     places = {(s.name, f): (letter, _clean(header)) for s in ctx.register.sheets
               for f, (letter, header) in s.columns.items()}
     row_of = ctx.frame["_row"].to_numpy()
@@ -181,15 +180,15 @@ def _messages(entry: Code, lang: Lang, variants: list[Any], headers: list[str], 
 
 
 def _per_hit(value: Any, n: int) -> list[Any]:
-    """A parameter as one value per hit (scalars and (zh, en) pairs are repeated)."""
+    """A parameter as one value per hit (scalars and Phrases are repeated)."""
     if isinstance(value, np.ndarray | list):
         return list(value)
     return [value] * n
 
 
 def _pick(value: Any, lang: Lang) -> Any:
-    if isinstance(value, tuple) and len(value) == 2:
-        return value[0] if lang == "zh" else value[1]
+    if isinstance(value, Said):
+        return value.say(lang)
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return value

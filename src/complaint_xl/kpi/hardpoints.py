@@ -14,8 +14,9 @@ from typing import Any, Final
 
 import pandas as pd
 
-from complaint_xl.deadlines import late_text
+from complaint_xl.deadlines import late_phrase
 from complaint_xl.kpi.facts import REPEAT_WITHIN_DAYS, ranked_counts
+from complaint_xl.words import Phrase, listing, phrase
 
 __all__ = ["MIN_CLOSURES_TO_RANK", "HardPoint", "Window", "hard_points"]
 
@@ -27,15 +28,15 @@ TOP: Final[int] = 3
 
 @dataclass(frozen=True, slots=True)
 class HardPoint:
-    """One point for the meeting, in both languages."""
+    """One point for the meeting, said in whichever language the report is in."""
 
     code: str
     """Stable kind of point: most-overdue, worst-owner-on-time, top-customers, ..."""
-    zh: str
-    en: str
+    said: Phrase
+    """Its words (``hard-point.*``) and the numbers and names they carry."""
 
     def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return self.said.say(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,47 +55,40 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
-def _place(item: dict[str, Any], lang: str, multi_sheet: bool) -> str:
-    if lang == "zh":
-        return (f"{item['sheet']} " if multi_sheet else "") + f"第{item['row']}行"
-    return (f"{item['sheet']} " if multi_sheet else "") + f"row {item['row']}"
+def _place(item: dict[str, Any], multi_sheet: bool) -> Phrase:
+    return (phrase("hard-point.sheet-row", sheet=item["sheet"], row=item["row"]) if multi_sheet
+            else phrase("hard-point.row", row=item["row"]))
 
 
-def _late(item: dict[str, Any], lang: str) -> str:
+def _late(item: dict[str, Any]) -> Phrase:
     """How late, in words: N working days, or the date it passed on when N is 0 (never "0 days")."""
-    return late_text(item["workdays_overdue"], item["deadline"], lang)
+    return late_phrase(item["workdays_overdue"], item["deadline"])
 
 
 def _most_overdue(items: Sequence[dict[str, Any]], multi: bool) -> HardPoint | None:
     if not items:
         return None
-    top = items[:TOP]
-    zh = "；".join(
-        f"{_place(i, 'zh', multi)} {i['customer'] or '（无客户）'}（{i['type'] or '未分类'}，"
-        f"{i['owner'] or '无跟进人'}）{_late(i, 'zh')}" for i in top)
-    en = "; ".join(
-        f"{_place(i, 'en', multi)} {i['customer'] or '(no customer)'} ({i['type'] or 'no type'}, "
-        f"{i['owner'] or 'no owner'}) {_late(i, 'en')}" for i in top)
-    return HardPoint("most-overdue", f"逾期最久：{zh}。", f"Most overdue: {en}.")
+    top = listing((phrase("hard-point.most-overdue-item", place=_place(i, multi), late=_late(i),
+                          customer=i["customer"] or phrase("hard-point.no-customer"),
+                          type=i["type"] or phrase("hard-point.no-type"),
+                          owner=i["owner"] or phrase("hard-point.no-owner"))
+                   for i in items[:TOP]), sep="list.semi")
+    return HardPoint("most-overdue", phrase("hard-point.most-overdue", items=top))
 
 
-def _overdue_by(facts: pd.DataFrame, cats: pd.Series, code: str, zh_dim: str,
-                en_dim: str) -> HardPoint | None:
+def _overdue_by(facts: pd.DataFrame, cats: pd.Series, code: str, dim: str) -> HardPoint | None:
     overdue = facts["overdue"]
     total = int(overdue.sum())
     counts = ranked_counts(cats[overdue])
     if total < 3 or counts.empty or counts.iloc[0] < 2:
         return None
     name, n = str(counts.index[0]), int(counts.iloc[0])
-    return HardPoint(
-        code,
-        f"逾期未结的 {total} 件中，{zh_dim}“{name}”占 {n} 件（{_pct(n / total)}），是逾期最集中的地方。",
-        f"Of the {total} overdue items, {n} ({_pct(n / total)}) are with {en_dim} '{name}', "
-        "the largest cluster.")
+    return HardPoint(code, phrase("hard-point.overdue-by", total=total, n=n, pct=_pct(n / total),
+                                  name=name, dim=phrase(f"field-word.{dim}")))
 
 
-def _worst_rate(facts: pd.DataFrame, cats: pd.Series, window: Window, code: str, zh_dim: str,
-                en_dim: str) -> HardPoint | None:
+def _worst_rate(facts: pd.DataFrame, cats: pd.Series, window: Window, code: str,
+                dim: str) -> HardPoint | None:
     closed = window.in_window_closed
     if not closed.any():
         return None
@@ -107,14 +101,12 @@ def _worst_rate(facts: pd.DataFrame, cats: pd.Series, window: Window, code: str,
                                                             ascending=[True, False]).head(2)
     if worst.empty:
         return None
-    rows = list(zip(worst.index, worst["rate"], worst["hits"], worst["n"], strict=True))
-    zh = "、".join(f"{c} {_pct(r)}（{int(h)}/{int(n)}）" for c, r, h, n in rows)
-    en = ", ".join(f"{c} {_pct(r)} ({int(h)}/{int(n)})" for c, r, h, n in rows)
-    return HardPoint(
-        code,
-        f"{window.first} 至 {window.last} 按期结案率最低的{zh_dim}：{zh}，全体为 {_pct(overall)}。",
-        f"Lowest on-time rate by {en_dim}, {window.first} to {window.last}: {en}; "
-        f"overall {_pct(overall)}.")
+    rows = listing(phrase("hard-point.worst-rate-item", name=c, pct=_pct(r), hits=int(h), n=int(n))
+                   for c, r, h, n in zip(worst.index, worst["rate"], worst["hits"], worst["n"],
+                                         strict=True))
+    return HardPoint(code, phrase("hard-point.worst-rate", first=window.first, last=window.last,
+                                  dim=phrase(f"field-word.{dim}"), items=rows,
+                                  overall=_pct(overall)))
 
 
 def _top_customers(customers: pd.Series, window: Window) -> HardPoint | None:
@@ -122,11 +114,10 @@ def _top_customers(customers: pd.Series, window: Window) -> HardPoint | None:
     counts = counts[counts >= 2].head(TOP)
     if counts.empty:
         return None
-    zh = "、".join(f"{n} {c} 件" for n, c in counts.items())
-    en = ", ".join(f"{n} ({c})" for n, c in counts.items())
-    return HardPoint("top-customers",
-                     f"{window.first} 至 {window.last} 投诉最多的客户：{zh}。",
-                     f"Customers with the most complaints, {window.first} to {window.last}: {en}.")
+    items = listing(phrase("hard-point.top-customers-item", name=name, n=n)
+                    for name, n in counts.items())
+    return HardPoint("top-customers", phrase("hard-point.top-customers", first=window.first,
+                                             last=window.last, items=items))
 
 
 def _top_type_share(types: pd.Series, window: Window) -> HardPoint | None:
@@ -136,42 +127,28 @@ def _top_type_share(types: pd.Series, window: Window) -> HardPoint | None:
     if total < 5 or counts.empty:
         return None
     name, n = str(counts.index[0]), int(counts.iloc[0])
-    return HardPoint(
-        "top-type-share",
-        f"{window.first} 至 {window.last} 新增的 {total} 件投诉中，“{name}”最多，占 {_pct(n / total)}"
-        f"（{n} 件），是最薄弱的环节。",
-        f"Of the {total} complaints raised {window.first} to {window.last}, '{name}' is the "
-        f"largest category with {n} ({_pct(n / total)}): the weakest spot.")
+    return HardPoint("top-type-share", phrase(
+        "hard-point.top-type-share", first=window.first, last=window.last, total=total,
+        name=name, n=n, pct=_pct(n / total)))
 
 
 def _repeats(items: Sequence[dict[str, Any]]) -> HardPoint | None:
     if not items:
         return None
-    shown = items[:TOP]
-    zh = "、".join(f"{i['customer']}（{i['type']}，距上次 {i['days']} 天）" for i in shown)
-    en = ", ".join(f"{i['customer']} ({i['type']}, {i['days']} days after the last)" for i in shown)
-    more_zh = "等" if len(items) > TOP else ""
-    more_en = " and more" if len(items) > TOP else ""
-    return HardPoint(
-        "repeats",
-        f"本周有 {len(items)} 起重复投诉（同一客户同类问题 {REPEAT_WITHIN_DAYS} 天内再次投诉）："
-        f"{zh}{more_zh}。",
-        f"{len(items)} repeat complaints this week (same customer and type again within "
-        f"{REPEAT_WITHIN_DAYS} days): {en}{more_en}.")
+    shown = listing((phrase("hard-point.repeats-item", customer=i["customer"], type=i["type"],
+                            days=i["days"]) for i in items[:TOP]),
+                    more="list.more" if len(items) > TOP else "")
+    return HardPoint("repeats", phrase("hard-point.repeats", count=len(items),
+                                       within=REPEAT_WITHIN_DAYS, items=shown))
 
 
 def _ineffective(effect: dict[str, Any] | None, multi: bool) -> HardPoint | None:
     if not effect or not effect["ineffective"]:
         return None
     items = effect["ineffective"]
-    more = len(items) > 5
-    zh = "、".join(_place(i, "zh", multi) for i in items[:5]) + ("等" if more else "")
-    en = ", ".join(_place(i, "en", multi) for i in items[:5]) + (" and more" if more else "")
-    return HardPoint(
-        "ineffective",
-        f"本周结案中 {len(items)} 件效果评估为“无效”，需重新发起纠正措施：{zh}。",
-        f"{len(items)} of this week's closures were judged ineffective and need a new "
-        f"corrective action: {en}.")
+    places = listing((_place(i, multi) for i in items[:5]), more="list.more" if len(items) > 5 else "")
+    return HardPoint("ineffective", phrase("hard-point.ineffective", count=len(items),
+                                           items=places))
 
 
 def hard_points(facts: pd.DataFrame, cats: dict[str, pd.Series], customers: pd.Series,
@@ -190,16 +167,16 @@ def hard_points(facts: pd.DataFrame, cats: dict[str, pd.Series], customers: pd.S
     points: list[HardPoint | None] = [_most_overdue(most_overdue, multi_sheet)]
     if "overdue" not in unavailable:
         points += [
-            _overdue_by(facts, cats["support_unit"], "overdue-by-unit", "支援单位", "support unit")
+            _overdue_by(facts, cats["support_unit"], "overdue-by-unit", "support_unit")
             if rank("support_unit") else None,
-            _overdue_by(facts, cats["owner"], "overdue-by-owner", "跟进人员", "owner")
+            _overdue_by(facts, cats["owner"], "overdue-by-owner", "owner")
             if rank("owner") else None,
         ]
     if "on_time_rate" not in unavailable:
         points += [
-            _worst_rate(facts, cats["owner"], window, "worst-owner-on-time", "跟进人员", "owner")
+            _worst_rate(facts, cats["owner"], window, "worst-owner-on-time", "owner")
             if rank("owner") else None,
-            _worst_rate(facts, cats["type"], window, "worst-type-on-time", "投诉项目", "type")
+            _worst_rate(facts, cats["type"], window, "worst-type-on-time", "type")
             if rank("type") else None,
         ]
     if "new" not in unavailable:
@@ -207,12 +184,8 @@ def hard_points(facts: pd.DataFrame, cats: dict[str, pd.Series], customers: pd.S
                    _top_type_share(cats["type"], window) if rank("type") else None]
     points += [_repeats(repeats), _ineffective(effect, multi_sheet)]
     if "closed" in unavailable:
-        points.append(HardPoint(
-            "add-closed-on",
-            "登记表没有“结案日期”列，结案数、按期结案率和处理时长无法统计；建议增加该列并在结案时填写。",
-            "The register has no 'closed on' column, so closures, the on-time rate and "
-            "resolution times cannot be measured; add the column and fill it when closing."))
+        points.append(HardPoint("add-closed-on", phrase("hard-point.add-closed-on")))
     found = [p for p in points if p is not None]
     if not found:
-        found.append(HardPoint("nothing", "本周没有突出的问题点。", "Nothing stands out this week."))
+        found.append(HardPoint("nothing", phrase("hard-point.nothing")))
     return found

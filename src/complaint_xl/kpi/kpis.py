@@ -19,11 +19,12 @@ from complaint_xl.errors import UsageError
 from complaint_xl.kpi import figures as fig
 from complaint_xl.kpi.facts import categories, ranked_counts, row_facts
 from complaint_xl.kpi.hardpoints import HardPoint, Window, hard_points
-from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, NOTES, PARTS, REASONS, text
+from complaint_xl.kpi.labels import AGING_BUCKETS, FIGURES, column
 from complaint_xl.kpi.weeks import Week, label, monday, to_week, weeks_ending
 from complaint_xl.register.reader import Register
 from complaint_xl.register.schema import EFFECT_INEFFECTIVE
 from complaint_xl.settings import Settings
+from complaint_xl.words import listing, phrase, say, template
 from complaint_xl.workdays import Calendar
 
 __all__ = ["FILTER_FIELDS", "WeeklyKpis", "weekly"]
@@ -55,7 +56,7 @@ class WeeklyKpis:
     aging: dict[str, int | None]
     trend: list[dict[str, Any]]
     unavailable: dict[str, str]
-    """Figure -> reason code (see ``labels.REASONS``); those figures are null."""
+    """Figure -> reason code (``reason.<code>`` of the words); those figures are null."""
     notes: list[tuple[str, int]]
     """(note code, count): context such as closures without a closing date."""
     effect: dict[str, Any] | None
@@ -86,28 +87,22 @@ class WeeklyKpis:
     def filter_text(self, lang: str | None = None) -> str:
         """'投诉项目：售后；跟进人员：李明' (empty when not filtered)."""
         lang = lang or self.lang
-        sep, colon, alt = ("；", "：", "、") if lang == "zh" else ("; ", ": ", ", ")
-        return sep.join(f"{text(DIMENSIONS, f, lang)}{colon}{alt.join(v)}"
-                        for f, v in self.filters.items())
+        return template("list.semi", lang).join(
+            say("kpi.filter", lang, label=column(f, lang), values=listing(v))
+            for f, v in self.filters.items())
 
     def title(self, lang: str | None = None) -> str:
         """The report's title, naming the week, its dates and any filter."""
         lang = lang or self.lang
-        s, e = self.week_start, self.week_end
-        if lang == "zh":
-            head = f"{self.company} " if self.company else ""
-            t = f"{head}客户投诉周报 {self.week_label}（{s.month}月{s.day}日—{e.month}月{e.day}日）"
-            f = self.filter_text(lang)
-            return t + (f"〔筛选 {f}〕" if f else "")
-        head = f"{self.company}: " if self.company else ""
-        t = f"{head}Weekly complaint report {self.week_label} ({s:%d %b} – {e:%d %b %Y})"
         f = self.filter_text(lang)
-        return t + (f" [filtered: {f}]" if f else "")
+        return say("kpi.title", lang, week=self.week_label, start=self.week_start, end=self.week_end,
+                   company=phrase("kpi.title-company", company=self.company) if self.company else "",
+                   filters=phrase("kpi.title-filters", filters=f) if f else "")
 
     def reason(self, figure: str, lang: str | None = None) -> str | None:
         """Why a figure is null, or None when it is available."""
         code = self.unavailable.get(figure)
-        return text(REASONS, code, lang or self.lang) if code else None
+        return say(f"reason.{code}", lang or self.lang) if code else None
 
     def reason_lines(self, lang: str | None = None) -> list[str]:
         """One line per reason, naming the figures it makes null: '— 结案、按期结案率：…'."""
@@ -115,12 +110,12 @@ class WeeklyKpis:
         groups: dict[str, list[str]] = {}
         for figure, code in self.unavailable.items():
             groups.setdefault(code, []).append(figure)
-        sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")
-        return [f"— {sep.join(text(FIGURES if f in FIGURES else PARTS, f, lang) for f in figs)}"
-                f"{colon}{text(REASONS, code, lang)}" for code, figs in groups.items()]
+        return [say("kpi.reason-line", lang, reason=phrase(f"reason.{code}"), figures=listing(
+                    phrase(f"figure.{f}" if f in FIGURES else f"part.{f}") for f in figs))
+                for code, figs in groups.items()]
 
     def note_texts(self, lang: str | None = None) -> list[str]:
-        return [text(NOTES, code, lang or self.lang).format(count=n) for code, n in self.notes]
+        return [say(f"note.{code}", lang or self.lang, count=n) for code, n in self.notes]
 
     @property
     def trend_window(self) -> tuple[str, str]:

@@ -25,7 +25,8 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import PercentFormatter
 
 from complaint_xl.kpi import WeeklyKpis
-from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, text
+from complaint_xl.kpi.labels import AGING_BUCKETS
+from complaint_xl.words import phrase, say
 
 __all__ = ["CHART_NAMES", "ChartFontWarning", "cjk_font", "covers", "report_charts"]
 
@@ -89,10 +90,7 @@ def cjk_font() -> str | None:
 
 
 def _warn_no_font(lang: str) -> None:
-    warnings.warn("未找到中文字体，图表中的中文将显示为方框；请安装中文字体，例如 "
-                  "`apt-get install fonts-noto-cjk`" if lang == "zh" else
-                  "no font with Chinese characters found: chart labels will show as boxes; "
-                  "install one, e.g. `apt-get install fonts-noto-cjk`", ChartFontWarning, stacklevel=3)
+    warnings.warn(say("chart.no-font", lang), ChartFontWarning, stacklevel=3)
 
 
 def _rc() -> dict[str, object]:
@@ -128,17 +126,17 @@ def trend_chart(kpis: WeeklyKpis, lang: str) -> bytes:
         new = [t["new"] or 0 for t in kpis.trend]
         closed = [t["closed"] for t in kpis.trend]
         w = 0.38
-        ax.bar([i - w / 2 for i in x], new, w, label=text(FIGURES, "new", lang),
+        ax.bar([i - w / 2 for i in x], new, w, label=say("figure.new", lang),
                color=_COLORS["new"])
         axes = [ax]
         if all(c is not None for c in closed):
-            ax.bar([i + w / 2 for i in x], closed, w, label=text(FIGURES, "closed", lang),
+            ax.bar([i + w / 2 for i in x], closed, w, label=say("figure.closed", lang),
                    color=_COLORS["closed"])
             rate_ax = ax.twinx()
             rates = [t["on_time_rate"] for t in kpis.trend]
             rate_ax.plot([i for i, r in zip(x, rates, strict=True) if r is not None],
                          [r for r in rates if r is not None], marker="o", color=_COLORS["rate"],
-                         label=text(FIGURES, "on_time_rate", lang))
+                         label=say("figure.on_time_rate", lang))
             rate_ax.set_ylim(0, 1.05)
             rate_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
             rate_ax.spines["right"].set_visible(True)
@@ -154,8 +152,7 @@ def trend_chart(kpis: WeeklyKpis, lang: str) -> bytes:
         fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False, fontsize=9)
         # headroom for the note when closures cannot be shown
         ax.set_ylim(0, max([*new, *[c or 0 for c in closed], 1]) * (1.1 if len(axes) > 1 else 1.25))
-        ax.set_title("近 8 周趋势" if lang == "zh" else "Last 8 weeks", loc="left",
-                     fontweight="bold")
+        ax.set_title(say("weekly.trend", lang), loc="left", fontweight="bold")
         return _png(fig)
 
 
@@ -163,27 +160,26 @@ def breakdown_chart(kpis: WeeklyKpis, dim: str, lang: str, limit: int = 15) -> b
     """Horizontal bars per value: new this week, open and overdue as of today."""
     values = dict(kpis.by.get(dim, {}))
     if dim in kpis.by_blank:
-        values["（空）" if lang == "zh" else "(blank)"] = kpis.by_blank[dim]
+        values[say("weekly.blank", lang)] = kpis.by_blank[dim]
     names = list(values)[:limit]
     series = [("new", _COLORS["new"]), ("open", _COLORS["open"]), ("overdue", _COLORS["overdue"])]
     with matplotlib.rc_context(_rc()):
         height = 1.2 + 0.32 * max(len(names), 3)
         fig = Figure(figsize=(5.6, height), dpi=110, layout="constrained")
         ax = fig.add_subplot()
-        title = text(DIMENSIONS, dim, lang)
-        ax.set_title(("按" if lang == "zh" else "By ") + (title if lang == "zh" else title.lower()),
+        ax.set_title(say("weekly.sheet.by", lang, label=phrase(f"field-word.{dim}")),
                      loc="left", fontweight="bold")
         if not names:
-            _note(ax, "无数据" if lang == "zh" else "no data")
+            _note(ax, say("chart.no-data", lang))
             ax.set_axis_off()
             return _png(fig)
         y = list(range(len(names)))
         h = 0.26
         for k, (figure, color) in enumerate(series):
             counts = [values[n][figure] or 0 for n in names]
-            label = text(FIGURES, figure, lang)
+            label = say(f"figure.{figure}", lang)
             if figure == "new":
-                label = ("本周" if lang == "zh" else "") + label + ("" if lang == "zh" else " this week")
+                label = say("weekly.this-week", lang, figure=label)
             bars = ax.barh([i + (k - 1) * h for i in y], counts, h, label=label, color=color)
             ax.bar_label(bars, labels=[str(c) if c else "" for c in counts], fontsize=8, padding=2)
         ax.set_yticks(y, names)
@@ -198,7 +194,7 @@ def aging_chart(kpis: WeeklyKpis, lang: str) -> bytes:
     with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(4.2, 2.4), dpi=110, layout="constrained")
         ax = fig.add_subplot()
-        ax.set_xlabel("工作日" if lang == "zh" else "working days", fontsize=9)
+        ax.set_xlabel(say("chart.working-days", lang), fontsize=9)
         counts: Sequence[int | None] = [kpis.aging[b] for b in AGING_BUCKETS]
         if any(c is None for c in counts):
             _note(ax, kpis.reason("aging", lang) or "")

@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from pathlib import Path
-from typing import Final
 
 from complaint_xl.chase.result import ChaseOutputs, ChaseResult, records
-from complaint_xl.deadlines import WORDS, late_texts
-from complaint_xl.outputs.chase_mail import DRAFT_PREFIXES, chase_drafts, missing_addresses
+from complaint_xl.deadlines import late_texts
+from complaint_xl.outputs.chase_mail import chase_drafts, draft_prefixes, missing_addresses
 from complaint_xl.outputs.chase_xlsx import list_filename, write_chase_xlsx
 from complaint_xl.outputs.drafts import OutputFolder
 from complaint_xl.outputs.email import render_draft
 from complaint_xl.outputs.files import output_folder
 from complaint_xl.settings import Settings
+from complaint_xl.words import say
 
 __all__ = [
     "ChaseWarning",
@@ -37,7 +37,7 @@ class ChaseWarning(UserWarning):
 
 def folder_name(as_of: dt.date, lang: str) -> str:
     """The dated folder a run writes to when not told where: 催办-YYYY-MM-DD (chase- in English)."""
-    return ("催办-" if lang == "zh" else "chase-") + as_of.isoformat()
+    return say("chase.folder", lang, as_of=as_of.isoformat())
 
 
 def prepare_outputs(settings: Settings) -> None:
@@ -70,7 +70,7 @@ def write_chase(result: ChaseResult, settings: Settings, out: Path | None = None
                          override=settings.templates_path)
     for mail in mails:
         outputs.drafts.append(folder.write_bytes(mail.filename, render_draft(mail.draft)))
-    folder.forget_stale(".eml", DRAFT_PREFIXES)
+    folder.forget_stale(".eml", draft_prefixes())
     folder.save()
     outputs.kept = list(folder.kept)
     outputs.missing_addresses = missing_addresses(mails)
@@ -82,51 +82,27 @@ def write_chase(result: ChaseResult, settings: Settings, out: Path | None = None
 
 # -- presenting ---------------------------------------------------------------------
 
-_SUMMARY: Final[dict[str, dict[str, str]]] = {
-    "zh": {
-        "head": "催办（截至 {as_of}）：逾期 {overdue} 项（二级及以上 {level2}，三级 {level3}），"
-                "即将到期 {due_soon} 项。",
-        "files": "输出到 {folder}：催办清单 {workbook}，邮件草稿 {drafts} 封。",
-        "top": "逾期最久的 {n} 项：",
-        "item": "  {owner}｜{customer}｜{type}｜期限 {deadline}｜{late}｜{level} 级{check}"
-                "（{sheet} 第 {row} 行）",
-        "check": "｜{note}",
-        "none": "（未填）",
-    },
-    "en": {
-        "head": "Chase as of {as_of}: {overdue} overdue ({level2} at level 2 or higher, {level3} at "
-                "level 3), {due_soon} due soon.",
-        "files": "Written to {folder}: chase list {workbook}, {drafts} e-mail drafts.",
-        "top": "The {n} most overdue:",
-        "item": "  {owner} | {customer} | {type} | deadline {deadline} | {late} | level {level}"
-                "{check} ({sheet} row {row})",
-        "check": " | {note}",
-        "none": "(none)",
-    },
-}
-
-
 def summary_lines(result: ChaseResult, outputs: ChaseOutputs | None, lang: str = "zh",
                   top: int = 5) -> list[str]:
     """A few lines for a person: the counts, where the files went, the most overdue items."""
-    t = _SUMMARY[lang]
     over = result.overdue
-    lines = [t["head"].format(as_of=result.as_of.isoformat(), overdue=len(over),
-                              level2=int((over["level"] >= 2).sum()),
-                              level3=int((over["level"] >= 3).sum()), due_soon=len(result.due_soon))]
+    lines = [say("chase.summary.head", lang, as_of=result.as_of.isoformat(), overdue=len(over),
+                 level2=int((over["level"] >= 2).sum()), level3=int((over["level"] >= 3).sum()),
+                 due_soon=len(result.due_soon))]
     if outputs is not None:
-        lines.append(t["files"].format(folder=outputs.folder, workbook=outputs.workbook.name,
-                                       drafts=len(outputs.drafts)))
+        lines.append(say("chase.summary.files", lang, folder=outputs.folder,
+                         workbook=outputs.workbook.name, drafts=len(outputs.drafts)))
     if len(over):
-        lines.append(t["top"].format(n=min(top, len(over))))
+        lines.append(say("chase.summary.top", lang, n=min(top, len(over))))
         shown = over.head(top)
         # "deadline passed on <date>" where no working day has passed yet, never "0 days".
         lates = late_texts(shown["workdays_overdue"], shown["deadline"], lang)
-        check = t["check"].format(note=WORDS["suspect"][0 if lang == "zh" else 1])
+        check = say("chase.summary.check", lang, note=say("deadline.suspect", lang))
+        none = say("chase.summary.none", lang)
         for rec, late in zip(records(shown), lates, strict=True):
-            lines.append(t["item"].format(
-                owner=rec["owner"] or t["none"], customer=rec["customer"] or t["none"],
-                type=rec["type"] or t["none"], deadline=rec["deadline"], late=late,
-                level=rec["level"], check=check if rec["deadline_suspect"] else "",
-                sheet=rec["sheet"], row=rec["row"]))
+            lines.append(say(
+                "chase.summary.item", lang, owner=rec["owner"] or none,
+                customer=rec["customer"] or none, type=rec["type"] or none,
+                deadline=rec["deadline"], late=late, level=rec["level"],
+                check=check if rec["deadline_suspect"] else "", sheet=rec["sheet"], row=rec["row"]))
     return lines

@@ -29,33 +29,19 @@ from complaint_xl.outputs.files import safe_filename
 from complaint_xl.outputs.templating import render
 from complaint_xl.register.text import fold
 from complaint_xl.settings import Settings
+from complaint_xl.words import LANGS, say
 
-__all__ = ["DRAFT_PREFIXES", "ChaseMail", "chase_drafts", "missing_addresses", "unit_names"]
+__all__ = ["ChaseMail", "chase_drafts", "draft_prefixes", "missing_addresses", "unit_names"]
 
 Kind = Literal["owner", "unit", "manager"]
 
-_WORDS: Final[dict[str, dict[str, str]]] = {
-    "zh": {"owner": "催办", "unit": "支援", "manager": "升级", "no_owner": "未填跟进人",
-           "manager_role": "经理"},
-    "en": {"owner": "chase", "unit": "support", "manager": "escalation", "no_owner": "no owner",
-           "manager_role": "manager"},
-}
-DRAFT_PREFIXES: Final[tuple[str, ...]] = tuple(
-    f"{words[kind]}-" for words in _WORDS.values() for kind in ("owner", "unit", "manager"))
-"""How every chase draft's file name starts, in either language (see ChaseMails.filename)."""
-_WARN: Final[dict[str, tuple[str, str]]] = {
-    "no-address": ("{name} 没有登记邮箱（人员表），草稿 {file} 中未填其地址，请手动补上",
-                   "{name} has no e-mail address in the staff sheet; fill it in by hand in "
-                   "{file}"),
-    "no-superior": ("{owner} 有二级以上的逾期项，但人员表中没有其上级，草稿 {file} 未抄送上级",
-                    "{owner} has items at level 2 or higher but no superior in the staff sheet; "
-                    "{file} copies nobody"),
-    "no-unit-staff": ("人员表中没有人负责支援单位“{unit}”（负责支援单位列），草稿 {file} 未填收件人",
-                      "nobody in the staff sheet answers for the support unit '{unit}'; {file} "
-                      "has no recipient"),
-    "no-manager": ("设置中没有填写经理，草稿 {file} 未填收件人",
-                   "no manager in the settings; {file} has no recipient"),
-}
+_KINDS: Final[tuple[Kind, ...]] = ("owner", "unit", "manager")
+
+
+def draft_prefixes() -> tuple[str, ...]:
+    """How every chase draft's file name starts, in any language (``chase.mail.file-<kind>``;
+    see ``_Composer.filename``): a rerun in another language still tidies the old drafts."""
+    return tuple(f"{say(f'chase.mail.file-{kind}', lang)}-" for lang in LANGS for kind in _KINDS)
 
 
 @dataclass
@@ -132,7 +118,6 @@ class _Composer:
         self.result, self.settings, self.now, self.override = result, settings, now, override
         self.workbook = workbook
         self.lang = settings.lang
-        self.words = _WORDS[self.lang]
         self.manager = _recipient(settings, settings.manager)
         self.max_items = max(settings.chase_mail_max_items, 0)
         # Converted when first listed, then kept: an item appears in its owner's, its
@@ -157,12 +142,11 @@ class _Composer:
                 "workbook": self.workbook}
 
     def warn(self, key: str, **params: Any) -> str:
-        zh, en = _WARN[key]
-        return (zh if self.lang == "zh" else en).format(**params)
+        return say(f"chase.mail.{key}", self.lang, **params)
 
     def filename(self, kind: Kind, who: str) -> str:
         """催办-李明.eml: the person's or unit's name made safe for any file system."""
-        return f"{self.words[kind]}-{safe_filename(who)}.eml"
+        return f"{say(f'chase.mail.file-{kind}', self.lang)}-{safe_filename(who)}.eml"
 
     def mail(self, kind: Kind, who: str, template: str, context: dict[str, Any],
              to: list[Recipient], cc: list[Recipient], warnings: list[str]) -> ChaseMail:
@@ -197,7 +181,7 @@ class _Composer:
 
     def owner(self, owner: str | None, items: pd.DataFrame) -> ChaseMail:
         """The owner's digest; Cc the superior once any item is at level 2 or higher."""
-        who = owner or self.words["no_owner"]
+        who = owner or say("chase.mail.no-owner", self.lang)
         counts = self.counts(items)
         filename = self.filename("owner", who)
         # Items nobody follows up go to the manager, who has to assign them.
@@ -231,7 +215,7 @@ class _Composer:
 
     def escalation(self, items: pd.DataFrame) -> ChaseMail:
         """Level-3 items for the manager, most overdue first."""
-        who = self.manager.name if self.manager else self.words["manager_role"]
+        who = self.manager.name if self.manager else say("chase.mail.manager-role", self.lang)
         filename = self.filename("manager", who)
         warnings = [] if self.manager else [self.warn("no-manager", file=filename)]
         return self.mail("manager", who, "chase_manager", {

@@ -10,6 +10,7 @@ a big register; a call per cell took most of a chase run).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Final
 
@@ -17,47 +18,32 @@ import numpy as np
 import pandas as pd
 
 from complaint_xl.chase.result import ChaseResult
-from complaint_xl.deadlines import WORDS, late_texts
-from complaint_xl.kpi.labels import COLUMNS, text
+from complaint_xl.deadlines import late_texts
+from complaint_xl.kpi.labels import column
 from complaint_xl.outputs.xlsx import open_workbook
 from complaint_xl.outputs.xlsx_rows import fill_rows, table_later
+from complaint_xl.register.schema import FIELD_NAMES
+from complaint_xl.words import say, template
 
-__all__ = ["LABELS", "list_filename", "write_chase_xlsx"]
+__all__ = ["labels", "list_filename", "write_chase_xlsx"]
 
-_WORDS: Final[dict[str, tuple[str, str]]] = {
-    "list": ("催办清单", "Chase list"), "by_owner": ("按跟进人员", "By owner"),
-    "by_unit": ("按支援单位", "By support unit"), "about": ("说明", "About"),
-    "status": ("状态", "Status"), "level": ("级别", "Level"),
-    "workdays_left": ("剩余工作日", "Working days left"), "superior": ("上级", "Superior"),
-    "note": ("备注", "Note"),
-    "key_account": ("大客户", "Key account"), "deadline_derived": ("期限按时限推算", "Deadline from SLA"),
-    "level2": ("二级及以上", "Level 2+"), "level3": ("三级", "Level 3"),
-    "max_workdays_overdue": ("最长逾期工作日", "Most working days overdue"),
-    "yes": ("是", "yes"), "none": ("（未填）", "(none)"),
-    "title": ("催办清单（截至 {as_of}）：逾期 {overdue} 项，即将到期 {due_soon} 项",
-              "Chase list (as of {as_of}): {overdue} overdue, {due_soon} due soon"),
-    "about_text": (
-        "截至 {as_of}。逾期 = 未结案且解决期限早于当天；逾期工作日 = 期限之后到当天的工作日数"
-        "（含调休上班日，不含节假日）。"
-        "即将到期 = 未结案，期限在当天或之后且不超过 {n} 个工作日。"
-        "级别：逾期即为一级（提醒跟进人员）；逾期超过 {l2} 个工作日为二级（抄送上级）；"
-        "超过 {l3} 个工作日为三级（上报经理）；重大投诉提高一级，最高三级。"
-        "备注：期限已过但其后还没有工作日（周末或节假日）时，逾期工作日为 0，备注写明“已过期限”及到期日；"
-        "解决期限早于提出日期时提示核对。",
-        "As of {as_of}. Overdue = open and the deadline is before that day; working days "
-        "overdue = working days after the deadline up to that day (make-up working days "
-        "count, holidays do not). Due soon = open, deadline that day or later and at most "
-        "{n} working days away. Level: 1 from the first day overdue (reminder to the "
-        "owner); 2 when more than {l2} working days overdue (superior copied); 3 when more "
-        "than {l3} (manager); major complaints one level higher, at most 3. Note: when the "
-        "deadline has passed but no working day has followed yet (a weekend or holiday), working "
-        "days overdue is 0 and the note says when the deadline passed; a deadline before the "
-        "raised date is marked for checking."),
-}
-LABELS: Final[dict[str, dict[str, str]]] = {
-    lang: {k: text(table, k, lang) for table in (COLUMNS, _WORDS) for k in table} for lang in ("zh", "en")
-}
-"""The workbook's words per language: the column headers shared with every list, then its own."""
+_WORDS: Final[tuple[str, ...]] = (
+    "list", "by_owner", "by_unit", "about", "status", "level", "workdays_left", "superior", "note",
+    "key_account", "deadline_derived", "level2", "level3", "max_workdays_overdue", "yes", "none",
+    "title", "about_text",
+)
+"""The workbook's own words (``chase.list.<key>``), beside the column headers of every list."""
+_COMPUTED: Final[tuple[str, ...]] = ("sheet", "row", "overdue", "due_soon", "workdays_overdue")
+"""Columns the chase computes, headed as in every list (``column.<key>``)."""
+
+
+@functools.cache
+def labels(lang: str) -> dict[str, str]:
+    """The workbook's words in ``lang``: the column headers shared with every list
+    (:func:`~complaint_xl.kpi.labels.column`), then its own."""
+    columns = {k: column(k, lang) for k in (*FIELD_NAMES, *_COMPUTED)}
+    return columns | {k: template(f"chase.list.{k}", lang) for k in _WORDS}
+
 
 _LIST_COLUMNS: Final[tuple[str, ...]] = (
     "status", "level", "workdays_overdue", "workdays_left", "note", "owner", "superior", "customer",
@@ -77,9 +63,9 @@ def _notes(items: pd.DataFrame, over: np.ndarray, lang: str) -> np.ndarray:
     a deadline before the raised date; None elsewhere."""
     passed = over & items["workdays_overdue"].eq(0).to_numpy()
     suspect = items["deadline_suspect"].to_numpy(dtype=bool)
-    check = WORDS["suspect"][0 if lang == "zh" else 1]
+    check = say("deadline.suspect", lang)
     late = late_texts(np.where(passed, 0.0, np.nan), items["deadline"], lang)
-    both = np.where(passed, late, "").astype(object) + ("；" if lang == "zh" else "; ") + check
+    both = np.where(passed, late, "").astype(object) + template("list.semi", lang) + check
     return np.select([passed & suspect, passed, suspect], [both, late, check], default=None)
 
 
@@ -114,7 +100,7 @@ def list_filename(as_of: dt.date) -> str:
 
 def write_chase_xlsx(result: ChaseResult, path: str | Path, *, lang: str = "zh") -> Path:
     """Write the chase list workbook to ``path`` (call it with a temporary path, then rename)."""
-    t = LABELS[lang]
+    t = labels(lang)
     wb = open_workbook(path)
     red, amber = wb.add_format(RED), wb.add_format(AMBER)
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})

@@ -19,22 +19,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from complaint_xl.outputs.files import atomic_path, ensure_folder, safe_filename, write_bytes
+from complaint_xl.words import say
 
 __all__ = ["MANIFEST", "OutputFolder"]
 
 MANIFEST: Final[str] = ".complaint-xl-manifest.json"
-
-_MESSAGES: Final[dict[str, tuple[str, str]]] = {
-    "kept": ("{old} 在生成后被修改过（或不是本工具生成的），已保留原样；新的文件写为 {new}",
-             "{old} was changed since complaint-xl wrote it (or is not ours); it is kept as it is "
-             "and the new file is {new}"),
-    "locked": ("{old} 正在 Excel 中打开，新的文件写为 {new}",
-               "{old} is open in Excel; the new file is {new}"),
-    "manifest": ("{path} 无法读取，已当作空清单处理（文件夹中已有的文件都不会被覆盖）",
-                 "{path} cannot be read; treated as empty (no file already in the folder is "
-                 "overwritten)"),
-}
-
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
@@ -57,8 +46,7 @@ class OutputFolder:
         self._manifest: dict[str, str] = self._load()
 
     def _say(self, key: str, **params: Any) -> None:
-        zh, en = _MESSAGES[key]
-        self.warnings.append((zh if self.lang == "zh" else en).format(**params))
+        self.warnings.append(say(f"folder.{key}", self.lang, **params))
 
     def _load(self) -> dict[str, str]:
         target = self.path / MANIFEST

@@ -7,15 +7,12 @@ from typing import Final
 import click
 import pandas as pd
 
-from complaint_xl.checks.catalogue import Lang
+from complaint_xl.checks.catalogue import SEVERITIES, Lang
 from complaint_xl.checks.findings import Findings
+from complaint_xl.words import Phrase, phrase, say, template
 
 __all__ = ["render_text", "summary_line"]
 
-_WORDS: Final[dict[str, tuple[str, str]]] = {
-    "error": ("错误", "error"),
-    "warning": ("警告", "warning"),
-}
 _COLOURS: Final[dict[str, str]] = {"error": "red", "warning": "yellow"}
 
 
@@ -32,16 +29,14 @@ def summary_line(findings: Findings, lang: Lang | None = None) -> str:
     """'N errors, M warnings in K rows' (or that nothing was found), in the findings' language."""
     lang = lang or findings.lang
     if not len(findings):
-        return (f"未发现问题：已检查 {findings.rows} 行。" if lang == "zh"
-                else f"no findings: {findings.rows} rows checked.")
-    if lang == "zh":
-        return (f"共 {findings.errors} 个错误、{findings.warnings} 个警告，涉及 {findings.rows_affected} 行"
-                f"（已检查 {findings.rows} 行）。")
-    def n(count: int, word: str) -> str:
-        return f"{count} {word}" if count == 1 else f"{count} {word}s"
+        return say("findings.summary-clean", lang, rows=findings.rows)
 
-    return (f"{n(findings.errors, 'error')}, {n(findings.warnings, 'warning')} in "
-            f"{n(findings.rows_affected, 'row')} ({n(findings.rows, 'row')} checked).")
+    def n(count: int, word: str) -> Phrase:
+        return phrase(f"findings.{word}-one" if count == 1 else f"findings.{word}", n=count)
+
+    return say("findings.summary", lang, errors=n(findings.errors, "errors"),
+               warnings=n(findings.warnings, "warnings"), affected=n(findings.rows_affected, "rows"),
+               rows=n(findings.rows, "rows"))
 
 
 def render_text(findings: Findings, *, lang: Lang | None = None) -> str:
@@ -58,21 +53,22 @@ def render_text(findings: Findings, *, lang: Lang | None = None) -> str:
         has_error = grouped.transform("any").to_numpy(dtype=bool)
         table = pd.concat([table[has_error], table[~has_error]])
     lines: list[str] = []
-    zh = lang == "zh"
     if len(table):
         code_width = max(len(c) for c in table["code"].unique())
-        words = {k: click.style(_pad(v[0 if zh else 1], 4 if zh else 7), fg=_COLOURS[k], bold=True)
-                 for k, v in _WORDS.items()}
+        said = {k: say(f"severity.{k}", lang) for k in SEVERITIES}
+        width = max(_width(w) for w in said.values())  # the severities line up
+        words = {k: click.style(_pad(w, width), fg=_COLOURS[k], bold=True) for k, w in said.items()}
         columns = (table[c].tolist() for c in ("sheet", "row", "column", "code", "severity",
                                                 "message", "owner"))
         previous = None
+        row_head, owner_head = template("findings.row", lang), template("findings.owner", lang)
         # the table is sorted by sheet and row: a new group starts where they change
         for sheet, row, column, code, severity, message, owner in zip(*columns, strict=True):
             if (sheet, row) != previous:
                 previous = (sheet, row)
-                head = f"{sheet} 第 {row} 行" if zh else f"{sheet} row {row}"
+                head = row_head.format(sheet=sheet, row=row)
                 if owner is not None:
-                    head += f"（跟进：{owner}）" if zh else f" (owner: {owner})"
+                    head += owner_head.format(owner=owner)
                 lines.append(head)
             cell = f"{column}{row}" if column else "-"
             lines.append(f"  {words[severity]}  {cell:<7} {code:<{code_width}}  {message}")

@@ -18,49 +18,30 @@ import pandas as pd
 from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.workbook import Workbook
 
-from complaint_xl.checks.catalogue import CATALOGUE, Lang
+from complaint_xl.checks.catalogue import CATALOGUE, SEVERITIES, Lang
 from complaint_xl.checks.findings import Findings
 from complaint_xl.errors import OutputError
-from complaint_xl.kpi.labels import COLUMNS, text
+from complaint_xl.kpi.labels import column
 from complaint_xl.outputs.files import atomic_path
 from complaint_xl.outputs.findings_text import summary_line
 from complaint_xl.outputs.xlsx import open_workbook, write_table, write_text
 from complaint_xl.outputs.xlsx_rows import MAX_LINKS, Links, PendingRows, fill_rows, table_later
+from complaint_xl.words import say
 
 __all__ = ["MAX_LINKS", "SHEETS", "findings_filename", "write_findings_xlsx"]
 
-SHEETS: Final[dict[str, tuple[str, str]]] = {
-    "findings": ("检查结果", "Findings"),
-    "by_code": ("按规则汇总", "By rule"),
-    "by_owner": ("按跟进人汇总", "By owner"),
-}
-
-_HEADERS: Final[dict[str, tuple[str, str]]] = {
-    "sheet": ("工作表", "Sheet"),
-    "row": ("行", "Row"),
-    "column": ("列", "Column"),
-    "cell": ("单元格", "Cell"),
-    "header": ("表头", "Header"),
-    "severity": ("级别", "Severity"),
-    "code": ("代码", "Code"),
-    "title": ("规则", "Rule"),
-    "message": ("说明", "Message"),
-    "value": ("原值", "Value"),
-    "owner": COLUMNS["owner"],
-    "count": ("数量", "Count"),
-    "rows": ("涉及行数", "Rows"),
-    "errors": ("错误", "Errors"),
-    "warnings": ("警告", "Warnings"),
-    "total": ("合计", "Total"),
-}
-_SEVERITY: Final[dict[str, tuple[str, str]]] = {"error": ("错误", "error"),
-                                                "warning": ("警告", "warning")}
-_OWNERS: Final[dict[str, tuple[str, str]]] = {"none": ("（未填写跟进人员）", "(no owner)"),
-                                              "settings": ("（设置表）", "(settings)")}
+SHEETS: Final[tuple[str, ...]] = ("findings", "by_code", "by_owner")
+"""The workbook's sheets (``findings.sheet.<key>`` of the words)."""
+_HEADERS: Final[tuple[str, ...]] = (
+    "sheet", "row", "column", "cell", "header", "severity", "code", "title", "message", "value",
+    "owner", "count", "rows", "errors", "warnings", "total",
+)
+"""Column keys (``findings.head.<key>``; the owner column is headed as in every list)."""
 
 
 def _heads(lang: Lang) -> dict[str, str]:
-    return {k: text(_HEADERS, k, lang) for k in _HEADERS}
+    return {k: column(k, lang) if k == "owner" else say(f"findings.head.{k}", lang)
+            for k in _HEADERS}
 
 
 def _link_target(register: str, out: Path) -> str | None:
@@ -77,8 +58,8 @@ def _link_target(register: str, out: Path) -> str | None:
 def _owners(findings: Findings, lang: Lang) -> pd.Series:
     """Who has to fix each finding: the row's owner, or a label for settings and empty owners."""
     table = findings.table
-    label = table["owner"].where(table["owner"].notna(), text(_OWNERS, "none", lang))
-    return label.where(table["field"] != "", text(_OWNERS, "settings", lang))
+    label = table["owner"].where(table["owner"].notna(), say("findings.no-owner", lang))
+    return label.where(table["field"] != "", say("findings.settings-owner", lang))
 
 
 def _findings_frame(findings: Findings, lang: Lang) -> tuple[pd.DataFrame, pd.Series]:
@@ -94,9 +75,11 @@ def _findings_frame(findings: Findings, lang: Lang) -> tuple[pd.DataFrame, pd.Se
         h["column"]: table["column"],
         h["cell"]: cells,
         h["header"]: table["header"],
-        h["severity"]: table["severity"].map(lambda s: text(_SEVERITY, s, lang)),
+        h["severity"]: table["severity"].map({s: say(f"severity.{s}", lang)
+                                              for s in SEVERITIES}.__getitem__),
         h["code"]: table["code"],
-        h["title"]: table["code"].map(lambda c: CATALOGUE[c].title(lang)),
+        h["title"]: table["code"].map({c: CATALOGUE[c].title(lang)
+                                       for c in table["code"].unique()}.__getitem__),
         h["message"]: table["message"],
         h["value"]: table["value"],
         h["owner"]: _owners(findings, lang),
@@ -110,7 +93,7 @@ def _findings_sheet(wb: Workbook, findings: Findings, lang: Lang, link: str | No
     """The findings table, its rows left to ``fill_rows`` (thousands on a big register)."""
     h = _heads(lang)
     frame, places = _findings_frame(findings, lang)
-    ws = wb.add_worksheet(text(SHEETS, "findings", lang))
+    ws = wb.add_worksheet(say("findings.sheet.findings", lang))
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     # Each cell address opens the register at that cell, up to Excel's limit of links.
     links = None if link is None else Links(h["cell"], link, places.iloc[:MAX_LINKS].tolist())
@@ -123,7 +106,7 @@ def _findings_sheet(wb: Workbook, findings: Findings, lang: Lang, link: str | No
     severity_col = list(frame.columns).index(h["severity"])
     red = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
     ws.conditional_format(1, severity_col, max(last_row, 1), severity_col, {
-        "type": "cell", "criteria": "==", "value": f'"{text(_SEVERITY, "error", lang)}"',
+        "type": "cell", "criteria": "==", "value": f'"{say("severity.error", lang)}"',
         "format": red})
     return pending
 
@@ -131,10 +114,10 @@ def _findings_sheet(wb: Workbook, findings: Findings, lang: Lang, link: str | No
 def _by_code_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
     table = findings.table
     h = _heads(lang)
-    ws = wb.add_worksheet(text(SHEETS, "by_code", lang))
+    ws = wb.add_worksheet(say("findings.sheet.by_code", lang))
     bold = wb.add_format({"bold": True, "font_size": 12})
     write_text(ws, 0, 0, findings.register, bold)
-    ws.write_string(1, 0, ("检查日期：" if lang == "zh" else "as of: ") + findings.as_of.isoformat())
+    ws.write_string(1, 0, say("findings.as-of", lang, as_of=findings.as_of.isoformat()))
     ws.write_string(2, 0, summary_line(findings, lang))
     grouped = table.groupby("code", sort=False).agg(
         count=("code", "size"), severity=("severity", "first"),
@@ -144,7 +127,7 @@ def _by_code_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
     frame = pd.DataFrame({
         h["code"]: grouped.index,
         h["title"]: [CATALOGUE[c].title(lang) for c in grouped.index],
-        h["severity"]: [text(_SEVERITY, s, lang) for s in grouped["severity"]],
+        h["severity"]: [say(f"severity.{s}", lang) for s in grouped["severity"]],
         h["count"]: grouped["count"].to_numpy(),
         h["rows"]: grouped["rows"].to_numpy(),
     })
@@ -154,7 +137,7 @@ def _by_code_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
 def _by_owner_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
     table = findings.table
     h = _heads(lang)
-    ws = wb.add_worksheet(text(SHEETS, "by_owner", lang))
+    ws = wb.add_worksheet(say("findings.sheet.by_owner", lang))
     owners = _owners(findings, lang).rename("owner")
     counts = pd.crosstab(owners, table["severity"]).reindex(columns=["error", "warning"],
                                                              fill_value=0)
@@ -175,7 +158,7 @@ def _by_owner_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
 def findings_filename(lang: str) -> str:
     """The findings workbook's name in a folder (validate --out DIR, the demo): 检查结果.xlsx
     or findings.xlsx; defined once, so the command line and the demo cannot drift apart."""
-    return "findings.xlsx" if lang == "en" else "检查结果.xlsx"
+    return say("findings.file", lang)
 
 
 def write_findings_xlsx(findings: Findings, path: str | Path, *, lang: Lang | None = None) -> Path:

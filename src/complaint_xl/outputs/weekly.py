@@ -27,6 +27,7 @@ from complaint_xl.outputs.weekly_html import render_page, summary_text
 from complaint_xl.outputs.weekly_mail import weekly_draft
 from complaint_xl.outputs.weekly_xlsx import write_weekly_xlsx
 from complaint_xl.settings import Settings
+from complaint_xl.words import say
 
 __all__ = [
     "WeeklyFiles", "folder_name", "prepare_outputs", "summary_lines", "weekly_stem", "write_weekly",
@@ -47,7 +48,7 @@ class WeeklyFiles:
 
 def folder_name(week: Week, lang: str) -> str:
     """The folder the 周报 button writes into beside the workbook: 周报-2026-W48 (Weekly- in English)."""
-    return ("周报-" if lang == "zh" else "Weekly-") + label(week)
+    return say("weekly.folder", lang, week=label(week))
 
 
 def weekly_stem(kpis: WeeklyKpis) -> str:
@@ -91,14 +92,9 @@ def write_weekly(kpis: WeeklyKpis, folder: str | Path, settings: Settings,
     messages = list(out.warnings)
     if not draft.attachments:  # above the settings' limit: the draft says where it is
         size, limit = written[0].stat().st_size / 1024**2, settings.mail_attachment_max_mb
-        messages.append(
-            f"{written[0].name} 有 {size:.1f} MB，超过附件上限 {limit} MB：邮件草稿没有附上它，"
-            "正文写明了它的位置" if lang == "zh" else
-            f"{written[0].name} is {size:.1f} MB, above the attachment limit of {limit} MB: "
-            "the draft does not attach it and says where it is")
+        messages.append(say("weekly.too-big", lang, name=written[0].name, size=size, limit=limit))
     if not any(is_address(a) for a in settings.report_recipients):
-        messages.append("设置中没有“周报收件人”的邮箱，邮件草稿没有收件人" if lang == "zh" else
-                        "no report recipients (周报收件人) in the settings: the draft has no To")
+        messages.append(say("weekly.no-recipients", lang))
     for message in messages:
         warnings.warn(message, stacklevel=2)
     return WeeklyFiles(*written)
@@ -118,9 +114,7 @@ def summary_lines(kpis: WeeklyKpis, files: WeeklyFiles | None,
     lang = lang or kpis.lang
     lines = summary_text(kpis, lang).rstrip("\n").split("\n")
     if files is None:
-        lines.append("（加 --out 文件夹 可写出周报工作簿、网页和邮件草稿）" if lang == "zh" else
-                     "(add --out DIR to write the workbook, the page and the e-mail draft)")
+        lines.append(say("weekly.add-out", lang))
     else:
-        head = "已写入：" if lang == "zh" else "written: "
-        lines += [head + str(p) for p in files]
+        lines += [say("weekly.written", lang, path=p) for p in files]
     return lines

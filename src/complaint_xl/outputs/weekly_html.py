@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from complaint_xl.kpi import WeeklyKpis
-from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, text
+from complaint_xl.kpi.labels import AGING_BUCKETS, FIGURES, column
 from complaint_xl.outputs.templating import render
+from complaint_xl.words import say
 
 __all__ = ["NULL", "format_figure", "render_page", "summary_text", "view"]
 
@@ -44,17 +45,16 @@ def format_figure(figure: str, value: Any) -> str:
 
 def _card(kpis: WeeklyKpis, figure: str, lang: str) -> dict[str, Any]:
     value = kpis.totals[figure]
-    zh = lang == "zh"
     hint = ""
     if figure in kpis.unavailable:
-        hint = "不可用，见下方说明" if zh else "unavailable, see the notes below"
+        hint = say("weekly.card.unavailable", lang)
     elif figure == "on_time_rate" and kpis.totals["closed"] == 0:
-        hint = "本周无结案" if zh else "no closures this week"
+        hint = say("weekly.card.no-closures", lang)
     elif figure in ("new", "closed", "on_time_rate") and len(kpis.trend) > 1:
         prev = kpis.trend[-2][figure]
         if prev is not None:
-            hint = ("上周 " if zh else "last week ") + format_figure(figure, prev)
-    return {"key": figure, "label": text(FIGURES, figure, lang),
+            hint = say("weekly.last-week", lang, value=format_figure(figure, prev))
+    return {"key": figure, "label": say(f"figure.{figure}", lang),
             "value": format_figure(figure, value), "null": value is None, "hint": hint,
             "alert": figure == "overdue" and bool(value)}
 
@@ -72,8 +72,8 @@ def _tables(kpis: WeeklyKpis, lang: str) -> list[dict[str, Any]]:
     for dim, values in kpis.by.items():
         rows = [_row(name, figs) for name, figs in values.items()]
         if dim in kpis.by_blank:
-            rows.append(_row("（空）" if lang == "zh" else "(blank)", kpis.by_blank[dim]))
-        tables.append({"key": dim, "title": text(DIMENSIONS, dim, lang), "rows": rows})
+            rows.append(_row(say("weekly.blank", lang), kpis.by_blank[dim]))
+        tables.append({"key": dim, "title": column(dim, lang), "rows": rows})
     return tables
 
 
@@ -85,7 +85,7 @@ def view(kpis: WeeklyKpis, lang: str | None = None,
     """
     lang = lang or kpis.lang
     effect = kpis.effect
-    names = {k: text(FIGURES, k, lang) for k in FIGURES}
+    names = {k: say(f"figure.{k}", lang) for k in FIGURES}
     return {
         "lang": lang,
         "title": kpis.title(lang),

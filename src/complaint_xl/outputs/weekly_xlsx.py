@@ -19,38 +19,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from complaint_xl.kpi import WeeklyKpis
-from complaint_xl.kpi.labels import DIMENSIONS, FIGURES, text
+from complaint_xl.kpi.labels import FIGURES, column
 from complaint_xl.outputs.weekly_xlsx_detail import add_detail_sheet, write_detail
-from complaint_xl.outputs.weekly_xlsx_formats import LIST_COLUMNS, Formats
+from complaint_xl.outputs.weekly_xlsx_formats import Formats
 from complaint_xl.outputs.weekly_xlsx_summary import write_summary
 from complaint_xl.outputs.xlsx import open_workbook, write_table
+from complaint_xl.words import phrase, say
 
 __all__ = ["sheet_names", "write_weekly_xlsx"]
 
-_SHEETS: Final[dict[str, tuple[str, str]]] = {
-    "summary": ("摘要", "Summary"),
-    "trend": ("趋势", "Trend"),
-    "repeats": ("重复投诉", "Repeats"),
-    "detail": ("明细", "Detail"),
-}
-
-
 def sheet_names(kpis: WeeklyKpis, lang: str) -> dict[str, str]:
-    """Sheet key -> sheet name: summary, trend, by_<dimension>, repeats, detail."""
-    i = 0 if lang == "zh" else 1
-    names = {"summary": _SHEETS["summary"][i], "trend": _SHEETS["trend"][i]}
+    """Sheet key -> sheet name: summary, trend, by_<dimension>, repeats, detail
+    (``weekly.sheet.<key>``)."""
+    names = {k: say(f"weekly.sheet.{k}", lang) for k in ("summary", "trend")}
     for dim in kpis.by:
-        label = DIMENSIONS[dim][i]
-        names[f"by_{dim}"] = f"按{label}" if lang == "zh" else f"By {label.lower()}"
-    names |= {"repeats": _SHEETS["repeats"][i], "detail": _SHEETS["detail"][i]}
-    return names
+        names[f"by_{dim}"] = say("weekly.sheet.by", lang, label=phrase(f"field-word.{dim}"))
+    return names | {k: say(f"weekly.sheet.{k}", lang) for k in ("repeats", "detail")}
 
 
 # -- tables ----------------------------------------------------------------------------
@@ -63,23 +54,23 @@ def _sheet_head(ws: Worksheet, kpis: WeeklyKpis, lang: str, title: str, f: Forma
 
 
 def _figure_columns(lang: str) -> dict[str, str]:
-    return {k: text(FIGURES, k, lang) for k in FIGURES}
+    return {k: say(f"figure.{k}", lang) for k in FIGURES}
 
 
 def _by_frame(kpis: WeeklyKpis, dim: str, lang: str) -> pd.DataFrame:
     rows = dict(kpis.by[dim])
     if dim in kpis.by_blank:
-        rows["（空）" if lang == "zh" else "(blank)"] = kpis.by_blank[dim]
+        rows[say("weekly.blank", lang)] = kpis.by_blank[dim]
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(FIGURES))
     frame = frame.astype(float)  # None -> NaN, written as an empty cell
-    frame.insert(0, text(DIMENSIONS, dim, lang), [str(k) for k in rows])
+    frame.insert(0, column(dim, lang), [str(k) for k in rows])
     return frame.rename(columns=_figure_columns(lang)).reset_index(drop=True)
 
 
 def _number_formats(lang: str, f: Formats) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k in FIGURES:
-        out[text(FIGURES, k, lang)] = (f.rate if k == "on_time_rate" else
+        out[say(f"figure.{k}", lang)] = (f.rate if k == "on_time_rate" else
                                        f.days if k.endswith("_workdays") else f.int)
     return out
 
@@ -91,9 +82,7 @@ def _unavailable_note(kpis: WeeklyKpis, lang: str) -> str:
 def _write_by(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, dim: str, lang: str,
               f: Formats) -> None:
     note = _unavailable_note(kpis, lang)
-    rate_note = ("按期结案率为空：该值本周无结案。" if lang == "zh"
-                 else "An empty on-time rate means no closures this week.")
-    _sheet_head(ws, kpis, lang, text(DIMENSIONS, dim, lang), f, note or rate_note)
+    _sheet_head(ws, kpis, lang, column(dim, lang), f, note or say("weekly.rate-note", lang))
     frame = _by_frame(kpis, dim, lang)
     write_table(wb, ws, frame, first_row=3, name=f"T_by_{dim}",
                 formats=_number_formats(lang, f),
@@ -102,15 +91,14 @@ def _write_by(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, dim: str, lang: str
 
 
 def _write_trend(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str, f: Formats) -> None:
-    _sheet_head(ws, kpis, lang, "近 8 周趋势" if lang == "zh" else "Last 8 weeks", f,
-                _unavailable_note(kpis, lang))
+    _sheet_head(ws, kpis, lang, say("weekly.trend", lang), f, _unavailable_note(kpis, lang))
     frame = pd.DataFrame(kpis.trend).astype({"new": float, "closed": float, "on_time_rate": float})
     frame["start"] = [pd.Timestamp.fromisocalendar(*map(int, t["week"].split("-W")), 1)
                       for t in kpis.trend]
-    heads = {"week": "周" if lang == "zh" else "Week", "new": text(FIGURES, "new", lang),
-             "closed": text(FIGURES, "closed", lang),
-             "on_time_rate": text(FIGURES, "on_time_rate", lang),
-             "start": "周一" if lang == "zh" else "Monday"}
+    heads = {"week": say("weekly.week", lang), "new": say("figure.new", lang),
+             "closed": say("figure.closed", lang),
+             "on_time_rate": say("figure.on_time_rate", lang),
+             "start": say("weekly.monday", lang)}
     frame = frame[list(heads)].rename(columns=heads)
     write_table(wb, ws, frame, first_row=2, name="T_trend",
                 formats={heads["on_time_rate"]: f.rate, heads["new"]: f.int, heads["closed"]: f.int},
@@ -122,13 +110,12 @@ def _list_frame(items: Sequence[dict[str, Any]], cols: Sequence[str], lang: str)
     for c in cols:
         if c in ("deadline", "raised_on", "previous_raised_on"):
             frame[c] = pd.to_datetime(frame[c])
-    return frame.rename(columns={c: text(LIST_COLUMNS, c, lang) for c in cols})
+    return frame.rename(columns={c: column(c, lang) for c in cols})
 
 
 def _write_repeats(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str, f: Formats) -> None:
-    note = ("本周提出、且同一客户同类问题 30 天内曾投诉过的投诉。" if lang == "zh" else
-            "Complaints raised this week whose customer raised the same type within 30 days.")
-    _sheet_head(ws, kpis, lang, text(_SHEETS, "repeats", lang), f, note)
+    _sheet_head(ws, kpis, lang, say("weekly.sheet.repeats", lang), f,
+                say("weekly.repeats-note", lang))
     cols = ["row", "seq", "customer", "type", "owner", "raised_on", "previous_row",
             "previous_raised_on", "days"]
     if kpis.multi_sheet:

@@ -14,10 +14,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from complaint_xl.kpi import WeeklyKpis
-from complaint_xl.kpi.labels import COLUMNS, text
+from complaint_xl.kpi.labels import column
 from complaint_xl.outputs.weekly_xlsx_formats import Formats
 from complaint_xl.outputs.xlsx import write_table
-from complaint_xl.register.schema import FIELDS
+from complaint_xl.words import say
 
 __all__ = ["DETAIL_STREAM_ROWS", "add_detail_sheet", "detail_frame", "write_detail"]
 
@@ -32,24 +32,29 @@ the other sheets (banding, a pivot that grows with it) at a cost of ~100 MB at m
 and every other sheet, a few hundred rows at most, stays a table at any size.
 """
 
-_YES_NO: Final[dict[str, tuple[str, str]]] = {"zh": ("是", "否"), "en": ("yes", "no")}
-_DETAIL: Final[dict[str, tuple[str, str]]] = {
-    "_sheet": COLUMNS["sheet"], "_row": COLUMNS["row"], "customer": COLUMNS["customer"],
-    "deadline_derived": ("期限为推算", "Deadline derived"), "is_closed": ("已结案", "Closed"),
-    "week_raised": ("提出周", "Week raised"), "week_closed": ("结案周", "Week closed"),
-    "resolution_workdays": ("处理工作日", "Working days to close"),
-    "on_time": ("按期结案", "Closed on time"), "overdue": COLUMNS["overdue"],
-    "workdays_overdue": COLUMNS["workdays_overdue"], "due_soon": COLUMNS["due_soon"],
-    "workdays_to_deadline": ("距期限工作日", "Working days to deadline"),
-    "age_workdays": ("账龄(工作日)", "Age (working days)"),
-    "aging_bucket": ("账龄分段", "Aging bucket"), "repeat": ("重复投诉", "Repeat"),
+_DETAIL: Final[tuple[str, ...]] = (
+    "deadline_derived", "is_closed", "week_raised", "week_closed", "resolution_workdays", "on_time",
+    "workdays_to_deadline", "age_workdays", "aging_bucket", "repeat",
+)
+"""Computed columns with headers of their own (``detail.<key>``)."""
+_LISTED: Final[dict[str, str]] = {
+    "_sheet": "sheet", "_row": "row", "customer": "customer", "overdue": "overdue",
+    "workdays_overdue": "workdays_overdue", "due_soon": "due_soon",
 }
-"""Headers of the detail sheet that are not register fields (or are shown differently)."""
-_FIELD_LABELS: Final[dict[str, tuple[str, str]]] = {f.name: (f.zh, f.en) for f in FIELDS}
+"""Columns headed as in every list (:func:`~complaint_xl.kpi.labels.column`); the register's
+other fields by their template header."""
+
+
+def _head(key: str, lang: str) -> str:
+    if key in _DETAIL:
+        return say(f"detail.{key}", lang)
+    return column(_LISTED[key], lang) if key in _LISTED else say(f"field.{key}", lang)
+
+
 def detail_frame(kpis: WeeklyKpis, lang: str) -> pd.DataFrame:
     """Every complaint of the report with its computed fields, headers in ``lang``."""
     frame, facts = kpis.frame, kpis.facts
-    yes, no = _YES_NO["zh" if lang == "zh" else "en"]
+    yes, no = say("flag.yes", lang), say("flag.no", lang)
     present = set(frame.columns)
 
     def flag(values: pd.Series | np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
@@ -88,9 +93,7 @@ def detail_frame(kpis: WeeklyKpis, lang: str) -> pd.DataFrame:
     cols["repeat"] = flag(facts["repeat"])
     cols["problem"] = frame["problem"]
     out = pd.DataFrame({k: _plain(v) for k, v in cols.items()})
-    i = 0 if lang == "zh" else 1
-    heads = {k: (_DETAIL[k][i] if k in _DETAIL else _FIELD_LABELS[k][i]) for k in out.columns}
-    return out.rename(columns=heads)
+    return out.rename(columns={k: _head(k, lang) for k in out.columns})
 
 
 def _plain(values: pd.Series | np.ndarray) -> pd.Series | np.ndarray:
@@ -124,11 +127,10 @@ def add_detail_sheet(wb: Workbook, name: str, rows: int) -> Worksheet:
 def write_detail(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str, f: Formats) -> None:
     """Fill the detail sheet: :func:`detail_frame` as a table (or rows with an autofilter)."""
     frame = detail_frame(kpis, lang)
-    ints = [text(_DETAIL, k, lang) for k in ("resolution_workdays", "workdays_overdue",
-                                            "workdays_to_deadline", "age_workdays", "_row")]
+    ints = [_head(k, lang) for k in ("resolution_workdays", "workdays_overdue",
+                                     "workdays_to_deadline", "age_workdays", "_row")]
     widths = {c: 11.0 for c in frame.columns}
-    widths |= {text(_DETAIL, "customer", lang): 26.0, _FIELD_LABELS["problem"][0 if lang == "zh" else 1]:
-               60.0}
+    widths |= {_head("customer", lang): 26.0, say("field.problem", lang): 60.0}
     write_table(wb, ws, frame, first_row=0, name="T_detail",
                 formats={c: f.int for c in ints if c in frame.columns}, widths=widths)
     ws.freeze_panes(1, 0)

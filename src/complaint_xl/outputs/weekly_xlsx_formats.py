@@ -1,25 +1,19 @@
-"""Cell formats and column labels shared by the sheets of the weekly workbook."""
+"""Cell formats and the subtitle shared by the sheets of the weekly workbook."""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from complaint_xl.kpi import WeeklyKpis
-from complaint_xl.kpi.labels import COLUMNS
 from complaint_xl.outputs.xlsx import write_text
+from complaint_xl.words import say
 
-__all__ = ["LIST_COLUMNS", "Formats", "merged", "subtitle", "text_width"]
-
-LIST_COLUMNS: Final[dict[str, tuple[str, str]]] = {
-    **COLUMNS, "previous_row": ("上次投诉行号", "Previous row"),
-    "previous_raised_on": ("上次提出日期", "Previous raised on"), "days": ("间隔天数", "Days apart"),
-}
-"""Headers of the lists (most overdue, repeats) by key."""
+__all__ = ["Formats", "merged", "subtitle", "text_width"]
 
 
 class Formats:
@@ -72,7 +66,5 @@ def merged(ws: Worksheet, row: int, first: int, last: int, value: str, fmt: Any,
 
 def subtitle(kpis: WeeklyKpis, lang: str) -> str:
     """The line under a sheet's title: the as-of day, the register's file name, its size."""
-    name = Path(kpis.register).name
-    if lang == "zh":
-        return f"截至 {kpis.as_of:%Y-%m-%d} · 登记表：{name} · 共 {kpis.rows} 条投诉"
-    return f"As of {kpis.as_of:%Y-%m-%d} · register: {name} · {kpis.rows} complaints"
+    return say("weekly.subtitle", lang, as_of=kpis.as_of, name=Path(kpis.register).name,
+               rows=kpis.rows)

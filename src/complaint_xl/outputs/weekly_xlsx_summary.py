@@ -16,9 +16,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from complaint_xl.deadlines import passed_text
 from complaint_xl.kpi import WeeklyKpis
-from complaint_xl.kpi.labels import AGING_BUCKETS, DIMENSIONS, FIGURES, text
-from complaint_xl.outputs.weekly_xlsx_formats import LIST_COLUMNS, Formats, merged, subtitle
+from complaint_xl.kpi.labels import AGING_BUCKETS, column
+from complaint_xl.outputs.weekly_xlsx_formats import Formats, merged, subtitle
 from complaint_xl.outputs.xlsx import write_cell, write_text
+from complaint_xl.words import say
 
 __all__ = ["HEADLINE", "WEEK_FIGURES", "write_summary"]
 
@@ -51,14 +52,13 @@ def _headline_value(ws: Worksheet, row: int, col: int, kpis: WeeklyKpis, figure:
 def _headline_hint(kpis: WeeklyKpis, figure: str, lang: str) -> str:
     """The small line under a figure: last week's value, or why it is missing."""
     if figure in kpis.unavailable:
-        return "不可用，见说明" if lang == "zh" else "unavailable, see notes"
+        return say("weekly.summary.unavailable", lang)
     if figure == "on_time_rate" and kpis.totals["closed"] == 0:
-        return "本周无结案" if lang == "zh" else "no closures"
+        return say("weekly.summary.no-closures", lang)
     prev = kpis.trend[-2] if len(kpis.trend) > 1 else None
     if prev and figure in ("new", "closed", "on_time_rate") and prev[figure] is not None:
         v = prev[figure]
-        shown = f"{v:.1%}" if figure == "on_time_rate" else str(v)
-        return f"上周 {shown}" if lang == "zh" else f"last week {shown}"
+        return say("weekly.last-week", lang, value=f"{v:.1%}" if figure == "on_time_rate" else str(v))
     return ""
 
 
@@ -70,25 +70,24 @@ def write_summary(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str, f: F
     ws.hide_gridlines(2)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    zh = lang == "zh"
     ws.set_row(0, 26)
     ws.merge_range(0, 0, 0, last, kpis.title(lang), f.title)
     ws.merge_range(1, 0, 1, last, subtitle(kpis, lang), f.subtitle)
     r = 3
-    week_head = (f"本周 {kpis.week_label}" if zh else f"Week {kpis.week_label}")
-    now_head = (f"截至 {kpis.as_of:%m-%d}" if zh else f"As of {kpis.as_of:%d %b}")
+    week_head = say("weekly.summary.week", lang, week=kpis.week_label)
+    now_head = say("weekly.summary.as-of", lang, as_of=kpis.as_of)
     ws.merge_range(r, 0, r, WEEK_FIGURES - 1, week_head, f.group)
     ws.merge_range(r, WEEK_FIGURES, r, last, now_head, f.group_now)
     ws.set_row(r + 1, 30)
     for c, figure in enumerate(HEADLINE):
-        ws.write_string(r + 1, c, text(FIGURES, figure, lang), f.label)
+        ws.write_string(r + 1, c, say(f"figure.{figure}", lang), f.label)
     ws.set_row(r + 2, 36)
     for c, figure in enumerate(HEADLINE):
         _headline_value(ws, r + 2, c, kpis, figure, f)
     for c, figure in enumerate(HEADLINE):
         ws.write_string(r + 3, c, _headline_hint(kpis, figure, lang), f.small)
     r += 5
-    ws.merge_range(r, 0, r, last, "会议要点" if zh else "Points for the meeting", f.section)
+    ws.merge_range(r, 0, r, last, say("weekly.summary.points", lang), f.section)
     r += 1
     for i, point in enumerate(kpis.hard_points, 1):
         merged(ws, r, 0, last, f"{i}. {point.text(lang)}", f.point, _COL_WIDTH)
@@ -100,7 +99,7 @@ def write_summary(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str, f: F
     r += 1
     notes = kpis.reason_lines(lang) + kpis.note_texts(lang)
     if notes:
-        ws.merge_range(r, 0, r, last, "说明" if zh else "Notes", f.section)
+        ws.merge_range(r, 0, r, last, say("weekly.summary.notes", lang), f.section)
         r += 1
         for line in notes:
             merged(ws, r, 0, last, line, f.note, _COL_WIDTH)
@@ -109,15 +108,13 @@ def write_summary(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str, f: F
 
 
 def _write_aging_effect(ws: Worksheet, r: int, kpis: WeeklyKpis, lang: str, f: Formats) -> int:
-    zh = lang == "zh"
-    ws.merge_range(r, 0, r, 3, "未结案账龄（工作日）" if zh else "Open by age (working days)", f.section)
-    ws.merge_range(r, 5, r, 8, "本周结案效果评估" if zh else "Effect of this week's closures",
-                   f.section)
+    ws.merge_range(r, 0, r, 3, say("weekly.summary.aging", lang), f.section)
+    ws.merge_range(r, 5, r, 8, say("weekly.summary.effect", lang), f.section)
     effect = kpis.effect
     heads: list[str] = []
     values: list[int | None] = []
     if effect is not None:
-        heads = [*effect["counts"], "未填" if zh else "blank"]
+        heads = [*effect["counts"], say("weekly.summary.effect-blank", lang)]
         values = [*effect["counts"].values(), effect["blank"]]
     for c, b in enumerate(AGING_BUCKETS):
         ws.write_string(r + 1, c, b, f.head)
@@ -134,14 +131,12 @@ def _write_aging_effect(ws: Worksheet, r: int, kpis: WeeklyKpis, lang: str, f: F
 
 
 def _write_most_overdue(ws: Worksheet, r: int, kpis: WeeklyKpis, lang: str, f: Formats) -> int:
-    zh = lang == "zh"
     items = kpis.most_overdue
-    title = "逾期最久" if zh else "Most overdue"
-    ws.merge_range(r, 0, r, _SUMMARY_COLS - 1, title, f.section)
+    ws.merge_range(r, 0, r, _SUMMARY_COLS - 1, say("weekly.summary.most-overdue", lang), f.section)
     r += 1
     if not items:
         reason = kpis.reason("overdue", lang)
-        ws.write_string(r, 0, reason or ("没有逾期的投诉" if zh else "nothing is overdue"), f.note)
+        ws.write_string(r, 0, reason or say("weekly.summary.none-overdue", lang), f.note)
         return r + 1
     # The customer goes last, across the remaining columns: names are the longest text.
     cols = ["row", "seq", "type", "owner", "support_unit", "deadline", "workdays_overdue"]
@@ -149,8 +144,8 @@ def _write_most_overdue(ws: Worksheet, r: int, kpis: WeeklyKpis, lang: str, f: F
         cols.insert(0, "sheet")
     last = _SUMMARY_COLS - 1
     for c, key in enumerate(cols):
-        ws.write_string(r, c, text(LIST_COLUMNS, key, lang), f.head)
-    ws.merge_range(r, len(cols), r, last, text(LIST_COLUMNS, "customer", lang), f.head)
+        ws.write_string(r, c, column(key, lang), f.head)
+    ws.merge_range(r, len(cols), r, last, column("customer", lang), f.head)
     for item in items:
         r += 1
         for c, key in enumerate(cols):
@@ -169,18 +164,17 @@ def _write_most_overdue(ws: Worksheet, r: int, kpis: WeeklyKpis, lang: str, f: F
 def _insert_charts(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str,
                    names: dict[str, str]) -> None:
     """Native charts beside the summary, reading the trend and breakdown tables."""
-    zh = lang == "zh"
     n = len(kpis.trend)
     trend = _quote(names["trend"])
     columns = wb.add_chart({"type": "column"})
-    columns.add_series({"name": text(FIGURES, "new", lang), "categories": f"={trend}!$A$4:$A${3 + n}",
+    columns.add_series({"name": say("figure.new", lang), "categories": f"={trend}!$A$4:$A${3 + n}",
                         "values": f"={trend}!$B$4:$B${3 + n}", "fill": {"color": "#4472C4"}})
     if "closed" not in kpis.unavailable:
-        columns.add_series({"name": text(FIGURES, "closed", lang),
+        columns.add_series({"name": say("figure.closed", lang),
                             "categories": f"={trend}!$A$4:$A${3 + n}",
                             "values": f"={trend}!$C$4:$C${3 + n}", "fill": {"color": "#70AD47"}})
         line = wb.add_chart({"type": "line"})
-        line.add_series({"name": text(FIGURES, "on_time_rate", lang),
+        line.add_series({"name": say("figure.on_time_rate", lang),
                          "categories": f"={trend}!$A$4:$A${3 + n}",
                          "values": f"={trend}!$D$4:$D${3 + n}", "y2_axis": True,
                          "line": {"color": "#C00000", "width": 2.25},
@@ -188,7 +182,7 @@ def _insert_charts(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str,
                                     "fill": {"color": "#C00000"}, "border": {"color": "#C00000"}}})
         line.set_y2_axis({"num_format": "0%", "min": 0, "max": 1})
         columns.combine(line)
-    columns.set_title({"name": "近 8 周趋势" if zh else "Last 8 weeks"})
+    columns.set_title({"name": say("weekly.trend", lang)})
     columns.set_legend({"position": "bottom"})
     columns.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     columns.set_size({"width": 620, "height": 300})
@@ -201,13 +195,13 @@ def _insert_charts(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str,
         bar = wb.add_chart({"type": "bar"})
         for col, figure, color in (("B", "new", "#4472C4"), ("F", "open", "#A5A5A5"),
                                    ("G", "overdue", "#ED7D31")):
-            label = text(FIGURES, figure, lang)
+            label = say(f"figure.{figure}", lang)
             if figure == "new":
-                label = ("本周" + label) if zh else (label + " this week")
+                label = say("weekly.this-week", lang, figure=label)
             bar.add_series({"name": label, "categories": f"={sheet}!$A$5:$A${4 + max(count, 1)}",
                             "values": f"={sheet}!${col}$5:${col}${4 + max(count, 1)}",
                             "fill": {"color": color}})
-        bar.set_title({"name": ("按" if zh else "By ") + text(DIMENSIONS, dim, lang)})
+        bar.set_title({"name": say("weekly.sheet.by", lang, label=column(dim, lang))})
         bar.set_y_axis({"reverse": True})
         bar.set_legend({"position": "bottom"})
         height = max(300, 90 + 42 * count)

@@ -74,7 +74,7 @@ class Book:
     path: Path
     kind: Kind
     sheet_names: list[str]
-    notes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """(message key, params) to show the user, e.g. that the file is open in Excel."""
     _calamine: pc.CalamineWorkbook | None = None
     _csv: Grid | None = None

@@ -62,7 +62,7 @@ class Vetted:
 
     path: Path
     kind: Kind
-    notes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """(message key, params) to show the user, e.g. that the file is open in Excel."""
     sheet_parts: dict[str, str] = field(default_factory=dict)
     """Sheet name -> its XML part (.xlsx), for the error-cell scan."""
@@ -91,7 +91,7 @@ def vet(path: str | Path) -> Vetted:
         raise UnusableFile("unreadable", path=str(p), detail=short_reason(exc)) from None
     if size == 0:
         raise UnusableFile("empty", path=str(p))
-    notes: list[tuple[str, dict[str, str]]] = []
+    notes: list[tuple[str, dict[str, Any]]] = []
     if (p.parent / f"~${p.name}").exists():
         notes.append(("locked", {"path": str(p)}))
     if head.startswith(_ZIP_MAGIC):

@@ -9,6 +9,7 @@ sheet) is consulted first.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -32,20 +33,30 @@ CORE_FIELDS: Final[frozenset[str]] = frozenset(
 )
 """A header must name at least two of these to be taken for a register's."""
 
-_SYNONYMS: Final[dict[str, list[str]]] = {}
-for _f in FIELDS:
-    for _name in (_f.zh, _f.en, _f.name, *_f.synonyms):
-        _SYNONYMS.setdefault(header_key(_name), [])
-        if _f.name not in _SYNONYMS[header_key(_name)]:
-            _SYNONYMS[header_key(_name)].append(_f.name)
-# 联系方式 appears twice in the seed's sheet: the customer's, then the reporter's.
-_SYNONYMS[header_key("联系方式")] = ["customer_contact", "reporter_contact"]
-_NAMES: Final[dict[str, dict[str, str]]] = {
-    f.name: {k: n for n in reversed((f.zh, f.en, f.name, *f.synonyms))
-             for k in (header_key(n), strip_bracketed(header_key(n))) if k}
-    for f in FIELDS
-}
-"""Each field's names as header keys -> as spelt, for telling a misspelt header from an unknown one."""
+
+
+@functools.cache
+def _synonyms() -> dict[str, list[str]]:
+    """Header key -> the fields it may name, in FIELDS order (made on first use: the
+    template's headers come from every language's words)."""
+    synonyms: dict[str, list[str]] = {}
+    for f in FIELDS:
+        for name in (*f.headers(), f.name, *f.synonyms):
+            synonyms.setdefault(header_key(name), [])
+            if f.name not in synonyms[header_key(name)]:
+                synonyms[header_key(name)].append(f.name)
+    # 联系方式 appears twice in the seed's sheet: the customer's, then the reporter's.
+    synonyms[header_key("联系方式")] = ["customer_contact", "reporter_contact"]
+    return synonyms
+
+
+@functools.cache
+def _names() -> dict[str, dict[str, str]]:
+    """Each field's names as header keys -> as spelt, for telling a misspelt header from an
+    unknown one."""
+    return {f.name: {k: n for n in reversed((*f.headers(), f.name, *f.synonyms))
+                     for k in (header_key(n), strip_bracketed(header_key(n))) if k}
+            for f in FIELDS}
 
 
 @dataclass
@@ -77,11 +88,12 @@ def _match_row(row: Sequence[Any], mapping: Mapping[str, str]) -> HeaderMatch | 
     for c, key in keys.items():
         if key in wanted and wanted[key] not in fields:
             fields[wanted[key]] = c
+    synonyms = _synonyms()
     for c, key in keys.items():
         if c in fields.values():
             continue
         for candidate in (key, strip_bracketed(key)):
-            names = [n for n in _SYNONYMS.get(candidate, []) if n not in fields]
+            names = [n for n in synonyms.get(candidate, []) if n not in fields]
             if names:
                 fields[names[0]] = c
                 break
@@ -150,7 +162,8 @@ def near_misses(match: HeaderMatch) -> list[NearMiss]:
     or at least 4 characters and a similarity ratio of 0.8 (跟进人员姓名 for 跟进人员).
     Each field gets its closest header and each header one field.
     """
-    missing = [f for f in _NAMES if f not in match.fields]
+    synonyms, names = _synonyms(), _names()
+    missing = [f for f in names if f not in match.fields]
     claimed = set(match.fields.values())
     found: dict[str, tuple[tuple[int, float], NearMiss]] = {}
     for c, text in match.headers.items():
@@ -158,11 +171,11 @@ def near_misses(match: HeaderMatch) -> list[NearMiss]:
             continue
         key = header_key(text)
         keys = {key, strip_bracketed(key)}
-        if any(k in _SYNONYMS for k in keys):
+        if any(k in synonyms for k in keys):
             continue  # a second column of a known field, not a misspelling
         best: tuple[tuple[int, float], str, str] | None = None
         for f in missing:
-            for name, spelt in _NAMES[f].items():
+            for name, spelt in names[f].items():
                 for k in keys:
                     score = _closeness(k, name)
                     if score is not None and (best is None or score < best[0]):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -73,7 +73,7 @@ class Register:
     """Fields that some sheet has a column for."""
     extras: pd.DataFrame
     """Unknown columns, kept as text on the same index as ``frame``."""
-    notes: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """(message key, params) for the user: a lock file, the sheets read, repeats, near misses."""
     near_misses: list[HeaderSlip] = field(default_factory=list)
     """Headers that look like a misspelt name of a field the sheets lack."""
@@ -166,10 +166,9 @@ def read_register(book: Book, options: ReadOptions, calendar: Calendar, *, as_of
         present |= {"customer_attr"} if frame["customer_attr"].notna().any() else set()
     notes = [*book.notes, *read.notes]
     if len(chosen) > 1 or left_out:
-        notes.append(("sheets-read", {**sheet_list("sheets", list(chosen)),
-                                      "rows": f"{len(frame):,}"}))
+        notes.append(("sheets-read", {"sheets": sheet_list(list(chosen)), "rows": f"{len(frame):,}"}))
     if left_out:
-        notes.append(("sheets-left-out", sheet_list("sheets", left_out)))
+        notes.append(("sheets-left-out", {"sheets": sheet_list(left_out)}))
     near = slips(chosen)
     notes += [("header-near-miss", slip.params()) for slip in near]
     return Register(str(book.path), frame, read.layouts, present, read.extras, notes,
@@ -185,7 +184,7 @@ class _Read:
     extras: pd.DataFrame
     layouts: list[SheetLayout]
     present: frozenset[str]
-    notes: list[tuple[str, dict[str, str]]]
+    notes: list[tuple[str, dict[str, Any]]]
 
 
 def _read_sheets(chosen: dict[str, HeaderMatch], grids: Mapping[str, Grid], options: ReadOptions,

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from complaint_xl.errors import UsageError
 from complaint_xl.register.header import HeaderMatch, NearMiss, near_misses
-from complaint_xl.register.schema import DUPLICATE_KEY, FIELDS
+from complaint_xl.register.schema import DUPLICATE_KEY
 from complaint_xl.register.text import column_letter, header_key
+from complaint_xl.words import Listing, Phrase, listing, phrase
 
 __all__ = [
     "HeaderSlip",
@@ -48,8 +49,7 @@ def named_sheets(path: str, known: Sequence[str], readable: Collection[str],
         if found is None and len(by_key.get(header_key(wanted), [])) == 1:
             found = by_key[header_key(wanted)][0]
         if found is None:
-            raise UsageError("sheet-unknown", path=path, sheet=wanted,
-                             **sheet_list("sheets", known))
+            raise UsageError("sheet-unknown", path=path, sheet=wanted, sheets=sheet_list(known))
         if found not in readable:  # a settings or output sheet
             raise UsageError("sheet-no-register", sheet=found)
         if found not in out:
@@ -100,7 +100,7 @@ def mapping_gaps(match: HeaderMatch, mapping: Mapping[str, str]) -> list[tuple[s
 
 def repeated_on_other_sheets(frame: pd.DataFrame, names: Sequence[str], counts: Sequence[int],
                              present: frozenset[str]
-                             ) -> tuple[np.ndarray, list[tuple[str, dict[str, str]]]]:
+                             ) -> tuple[np.ndarray, list[tuple[str, dict[str, Any]]]]:
     """Rows repeating a complaint of an earlier sheet read: which to keep, and a note per sheet.
 
     A complaint is what :data:`DUPLICATE_KEY` says (customer, type, problem, raised
@@ -125,7 +125,7 @@ def repeated_on_other_sheets(frame: pd.DataFrame, names: Sequence[str], counts: 
     if not later.any():
         return keep, []
     keep[rows[later]] = False
-    labels = {f.name: (f.zh.split("(")[0], f.en.lower()) for f in FIELDS}
+    fields = listing(phrase(f"field-word.{k}") for k in keys)
     notes = []
     excel_rows = frame["_row"].to_numpy()[rows]
     for s in np.unique(sheet_no[rows][later]):
@@ -134,11 +134,8 @@ def repeated_on_other_sheets(frame: pd.DataFrame, names: Sequence[str], counts: 
         shown = [str(r) for r in np.sort(excel_rows[mine])[:_ROWS_SHOWN]]
         notes.append(("sheets-repeated", {
             "sheet": str(names[s]), "count": f"{int(mine.sum()):,}",
-            "rows": "、".join(shown) + ("…" if mine.sum() > _ROWS_SHOWN else ""),
-            "rows_en": ", ".join(shown) + ("…" if mine.sum() > _ROWS_SHOWN else ""),
-            **sheet_list("others", others),
-            "fields": "、".join(labels[k][0] for k in keys),
-            "fields_en": ", ".join(labels[k][1] for k in keys),
+            "rows": listing(shown, more="list.cut" if mine.sum() > _ROWS_SHOWN else ""),
+            "others": sheet_list(others), "fields": fields,
         }))
     return keep, notes
 
@@ -147,10 +144,9 @@ _ROWS_SHOWN: Final[int] = 10
 """Rows a repeat warning lists by number; the count says how many there are."""
 
 
-def sheet_list(param: str, names: Sequence[str]) -> dict[str, str]:
-    """Sheet names for a message, as each language lists them: “1月”、“2月” / '1月', '2月'."""
-    return {param: "、".join(f"“{n}”" for n in names),
-            f"{param}_en": ", ".join(f"'{n}'" for n in names)}
+def sheet_list(names: Sequence[str]) -> Listing:
+    """Sheet names for a message, as the reader's language lists them: “1月”、“2月” / '1月', '2月'."""
+    return listing(names, item="list.sheet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,14 +161,11 @@ class HeaderSlip:
     """Its column letter on the first sheet."""
     sheets: tuple[str, ...]
 
-    def params(self) -> dict[str, str]:
-        zh, en = _LABELS[self.field]
+    def params(self) -> dict[str, str | Phrase | Listing]:
+        """The parameters of the ``header-near-miss`` note."""
         return {"field": self.field, "header": self.header, "name": self.name,
-                "column": self.column, "label": zh, "label_en": en,
-                **sheet_list("sheets", self.sheets)}
-
-
-_LABELS: Final[dict[str, tuple[str, str]]] = {f.name: (f.zh, f.en) for f in FIELDS}
+                "column": self.column, "label": phrase(f"field.{self.field}"),
+                "sheets": sheet_list(self.sheets)}
 
 
 def slips(chosen: Mapping[str, HeaderMatch]) -> list[HeaderSlip]:

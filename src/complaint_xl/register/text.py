@@ -83,12 +83,36 @@ def map_unique(values: pd.Series, func: Callable[[Any], Any], dtype: Any = objec
     """
     import numpy as np
     import pandas as pd
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = _factorize(values)
     mapped = np.empty(len(uniques) + 1, dtype=object)
     mapped[:-1] = [func(u) for u in uniques]
     mapped[-1] = func(None)
     result = mapped[codes]  # -1 (missing) picks the last slot
     return pd.Series(result, index=values.index, dtype=dtype)
+
+
+def _factorize(values: Any) -> tuple[Any, Any]:
+    """``pd.factorize``, but a TRUE cell stays apart from a 1 and a FALSE from a 0.
+
+    Python counts ``False == 0`` and hashes them alike, so a column mixing flags and
+    numbers would read every FALSE as whatever number came first (or the reverse).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not pd.api.types.infer_dtype(values, skipna=True).startswith("mixed"):
+        return pd.factorize(values, use_na_sentinel=True)
+    cells = np.asarray(values, dtype=object)
+    flags = np.fromiter((type(v) is bool or isinstance(v, np.bool_) for v in cells), bool,
+                        len(cells))
+    if not flags.any():
+        return pd.factorize(values, use_na_sentinel=True)
+    keys = cells.copy()
+    # NUL cannot stand in a spreadsheet cell, so these keys meet no text
+    keys[flags] = np.where(cells[flags].astype(bool), "\x00TRUE", "\x00FALSE")
+    codes, _ = pd.factorize(keys, use_na_sentinel=True)
+    found, first = np.unique(codes, return_index=True)
+    return codes, cells[first[found >= 0]]
 
 
 def column_letter(index: int) -> str:

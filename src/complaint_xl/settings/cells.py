@@ -12,6 +12,7 @@ from typing import Any
 
 from complaint_xl.register.text import cell_text, column_letter, fold, header_key
 from complaint_xl.settings.model import Settings, SettingsProblem
+from complaint_xl.words import phrase
 
 __all__ = ["Rows", "cell_ref", "find_table", "report", "split_list"]
 
@@ -25,9 +26,10 @@ def cell_ref(row: int, col: int) -> str:
 
 
 def report(settings: Settings, sheet: str, row: int, col: int, key: str, value: Any,
-           zh: str, en: str) -> None:
-    """Record a cell that cannot be used, in both languages."""
-    settings.problems.append(SettingsProblem(sheet, cell_ref(row, col), key, cell_text(value), zh, en))
+           words: str, /, **params: Any) -> None:
+    """Record a cell that cannot be used: what is wrong is ``settings.<words>`` with ``params``."""
+    settings.problems.append(SettingsProblem(sheet, cell_ref(row, col), key, cell_text(value),
+                                             phrase(f"settings.{words}", **params)))
 
 
 def split_list(text: str) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from complaint_xl.register.dates import parse_date
 from complaint_xl.register.text import cell_text, fold, header_key
 from complaint_xl.settings.cells import Rows, find_table, report
 from complaint_xl.settings.model import Settings
+from complaint_xl.words import phrase
 
 __all__ = [
     "HOLIDAY_ESTIMATE",
@@ -79,8 +80,7 @@ def read_holidays(settings: Settings, sheet: str, rows: Rows) -> None:
             continue
         day, note = parse_date(raw, as_of=dt.date.today(), order=settings.date_order)
         if note not in (None, "text") or day != day:
-            report(settings, sheet, r, dc, "日期", raw, "节假日表中的日期无法识别，此行未用",
-                   "a date in the holidays sheet cannot be read; the row is ignored")
+            report(settings, sheet, r, dc, "日期", raw, "holiday-date")
             continue
         kind, kind_raw = text("kind", row)
         if "kind" not in cols:
@@ -90,15 +90,9 @@ def read_holidays(settings: Settings, sheet: str, rows: Rows) -> None:
         elif header_key(kind) in _OFF_KEYS:
             working = False
         else:
-            said_zh = f"类型“{kind}”无法识别" if kind else "类型为空"
-            said_en = f"the kind '{kind}'" if kind else "the kind (blank)"
-            report(settings, sheet, r, cols["kind"], "类型", kind_raw,
-                   f"节假日表的{said_zh}，此行未用。请写“休息”（或 放假、假日、"
-                   "休假）或“上班”（或 补班、调休上班、工作日）",
-                   f"{said_en} on the holidays sheet is neither a "
-                   "day off nor a working day; the row is not used. Write 休息/off "
-                   "(or 放假, 假日, 休假, holiday) or 上班/working (or 补班, 调休上班, "
-                   "工作日, workday)")
+            said = (phrase("settings.holiday-kind-named", kind=kind) if kind
+                    else phrase("settings.holiday-kind-blank"))
+            report(settings, sheet, r, cols["kind"], "类型", kind_raw, "holiday-kind", kind=said)
             continue
         date = day.astype(dt.date)
         settings.holidays[date] = working
@@ -108,12 +102,8 @@ def read_holidays(settings: Settings, sheet: str, rows: Rows) -> None:
             settings.official_holiday_years.add(date.year)
             continue
         if status and key not in _ESTIMATE_KEYS:
-            report(settings, sheet, r, cols["status"], "状态", status_raw,
-                   f"节假日表的状态“{status}”无法识别：此行照用，但不算已公布。"
-                   "请写“已公布”或“估计”（或留空）",
-                   f"the status '{status}' on the holidays sheet is neither 已公布/"
-                   "official nor 估计/estimate; the row is used but does not count "
-                   "as official")
+            report(settings, sheet, r, cols["status"], "状态", status_raw, "holiday-status",
+                   status=status)
         remark = text("note", row)[0].lower()
         if key in _ESTIMATE_KEYS or "估计" in remark or "estimate" in remark:
             settings.estimated_holiday_years.add(date.year)

@@ -7,6 +7,7 @@ from typing import Any, Final, Literal
 from complaint_xl.register.text import cell_text, fold, header_key
 from complaint_xl.settings.cells import Rows, report, split_list
 from complaint_xl.settings.model import Settings
+from complaint_xl.words import LANGS, listing
 
 __all__ = ["INT_RANGES", "SLA_TYPE_RANGE", "read_key_values"]
 
@@ -87,28 +88,24 @@ def read_key_values(settings: Settings, sheet: str, rows: Rows) -> None:
                     raise ValueError
             except ValueError:
                 used = getattr(settings, key)
-                report(settings, sheet, r, 1, label, raw,
-                       f"“{label}”应为 {low} 到 {high} 之间的整数，已按默认值 {used} 处理",
-                       f"'{label}' must be a whole number from {low} to {high}; "
-                       f"the default {used} is used")
+                report(settings, sheet, r, 1, label, raw, "int-range", label=label, low=low,
+                       high=high, used=used)
                 continue
             setattr(settings, key, int(number))
             written[key] = (r, label, raw)
         elif kind == "list":
             setattr(settings, key, split_list(text))
         elif kind == "lang":
-            lang = _LANGS.get(text.lower())
+            lang = _LANGS.get(text.lower(), text.lower() if text.lower() in LANGS else None)
             if lang is None:
-                report(settings, sheet, r, 1, label, raw, f"“{label}”应为 zh 或 en",
-                       f"'{label}' must be zh or en")
+                report(settings, sheet, r, 1, label, raw, "lang", label=label,
+                       langs=listing(LANGS, sep="list.or-spaced"))
             else:
                 settings.lang = lang  # type: ignore[assignment]
         elif kind == "order":
             order = _ORDERS.get(header_key(text))
             if order is None:
-                report(settings, sheet, r, 1, label, raw,
-                       f"“{label}”应为 ymd、dmy 或 mdy",
-                       f"'{label}' must be ymd, dmy or mdy")
+                report(settings, sheet, r, 1, label, raw, "date-order", label=label)
             else:
                 settings.date_order = order  # type: ignore[assignment]
         elif kind == "country":
@@ -118,9 +115,7 @@ def read_key_values(settings: Settings, sheet: str, rows: Rows) -> None:
             if code in holidays.list_supported_countries():
                 settings.country = code
             else:
-                report(settings, sheet, r, 1, label, raw,
-                       f"“{label}”不是已知的国家代码（如 CN）",
-                       f"'{label}' is not a known country code (such as CN)")
+                report(settings, sheet, r, 1, label, raw, "country", label=label)
         else:
             setattr(settings, key, text)
     _escalation_order(settings, sheet, written)
@@ -139,9 +134,5 @@ def _escalation_order(settings: Settings, sheet: str, written: dict[str, tuple[i
         if key not in written:
             continue
         r, label, raw = written[key]
-        report(settings, sheet, r, 1, label, raw,
-               f"三级升级（{level3}）应大于二级升级（{level2}），两项均已按默认值 "
-               f"{defaults.escalate_level2_after} 和 {defaults.escalate_level3_after} 处理",
-               f"escalation level 3 ({level3}) must come after level 2 ({level2}); "
-               f"both defaults, {defaults.escalate_level2_after} and "
-               f"{defaults.escalate_level3_after}, are used")
+        report(settings, sheet, r, 1, label, raw, "escalation", level2=level2, level3=level3,
+               default2=defaults.escalate_level2_after, default3=defaults.escalate_level3_after)

@@ -15,10 +15,12 @@ from complaint_xl.register.schema import (
     SEVERITY_VALUES,
 )
 from complaint_xl.register.text import fold
+from complaint_xl.words import Said
 
 __all__ = ["Lang", "Person", "RuleSetting", "Settings", "SettingsProblem"]
 
-Lang = Literal["zh", "en"]
+Lang = str
+"""A language code of the words (complaint_xl.words.LANGS)."""
 
 _READING: Final[ReadOptions] = ReadOptions()
 """The reader's defaults, which are these settings' defaults: each written once."""
@@ -32,11 +34,11 @@ class SettingsProblem:
     cell: str
     key: str
     value: str
-    message_zh: str
-    message_en: str
+    said: Said
+    """What is wrong, said in whichever language the run speaks (``settings.*`` words)."""
 
     def message(self, lang: Lang = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
+        return self.said.say(lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,8 +29,7 @@ def read_staff(settings: Settings, sheet: str, rows: Rows) -> None:
     })
     if "name" not in cols:
         if rows:
-            report(settings, sheet, 0, 0, sheet, "", f"“{sheet}”表缺少“姓名”列，人员表未读取",
-                   f"sheet '{sheet}' has no Name column; staff not read")
+            report(settings, sheet, 0, 0, sheet, "", "staff-no-name", sheet=sheet)
         return
     for r in range(head + 1, len(rows)):
         row = rows[r]
@@ -45,9 +44,7 @@ def read_staff(settings: Settings, sheet: str, rows: Rows) -> None:
             continue
         email = get("email")
         if email and ("@" not in email or any(ch in email for ch in " \r\n,;<>")):
-            report(settings, sheet, r, cols["email"], name, email,
-                   f"{name} 的邮箱“{email}”格式不对，催办邮件将不填收件人",
-                   f"{name}'s e-mail '{email}' is not an address; drafts leave To empty")
+            report(settings, sheet, r, cols["email"], name, email, "email", name=name, email=email)
             email = None
         settings.staff[name] = Person(name, email, get("superior"), get("role"), get("unit"))
 
@@ -90,12 +87,8 @@ def read_lists(settings: Settings, sheet: str, rows: Rows) -> None:
                     raise ValueError
             except ValueError:
                 sla = settings.sla_days  # the 设置 sheet is read before this one
-                report(settings, sheet, r, sc, name, raw,
-                       f"“{name}”的时限应为 {low} 到 {high} 的整数（工作日），"
-                       f"已按默认时限 {sla} 个工作日处理",
-                       f"the SLA of '{name}' must be a whole number of working days "
-                       f"from {low} to {high}; the default SLA, {sla} working days, "
-                       "is used")
+                report(settings, sheet, r, sc, name, raw, "type-sla", name=name, low=low, high=high,
+                       sla=sla)
                 continue
             settings.sla_by_type[name] = int(days)
 
@@ -108,8 +101,8 @@ def read_mapping(settings: Settings, sheet: str, rows: Rows) -> None:
     })
     if "field" not in cols or "header" not in cols:
         return
-    by_label = {header_key(f.zh): f.name for f in FIELDS} | {
-        header_key(f.en): f.name for f in FIELDS} | {f.name: f.name for f in FIELDS}
+    by_label = {header_key(h): f.name for f in FIELDS for h in f.headers()} | {
+        f.name: f.name for f in FIELDS}
     for r in range(head + 1, len(rows)):
         row = rows[r]
         fc, hc = cols["field"], cols["header"]
@@ -119,8 +112,7 @@ def read_mapping(settings: Settings, sheet: str, rows: Rows) -> None:
             continue
         field_name = by_label.get(header_key(name), name if name in FIELD_NAMES else None)
         if field_name is None:
-            report(settings, sheet, r, fc, name, name,
-                   f"列映射中的字段“{name}”不存在", f"unknown field '{name}' in the mapping")
+            report(settings, sheet, r, fc, name, name, "mapping-field", name=name)
             continue
         settings.mapping[field_name] = header
 
@@ -149,7 +141,6 @@ def read_rules(settings: Settings, sheet: str, rows: Rows) -> None:
         severity = {"错误": "error", "error": "error", "警告": "warning",
                     "warning": "warning", "提示": "warning"}.get(sev_text)
         if sev_text and severity is None:
-            report(settings, sheet, r, cols["severity"], code, sev_text,
-                   "级别应为“错误”或“警告”", "severity must be error or warning")
+            report(settings, sheet, r, cols["severity"], code, sev_text, "rule-severity")
         settings.rules[code] = RuleSetting(enabled, severity,  # type: ignore[arg-type]
                                            sheet, cell_ref(r, cols["code"]))

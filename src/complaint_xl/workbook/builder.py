@@ -27,6 +27,7 @@ from complaint_xl.register.text import column_letter
 from complaint_xl.sample import make_register, sample_settings_sheets
 from complaint_xl.settings import Settings, read_settings
 from complaint_xl.vba import build_vba_project, load_macro_sources
+from complaint_xl.words import listing, say
 from complaint_xl.workbook import sheets as content
 from complaint_xl.workbook.register_sheet import write_register_sheet
 from complaint_xl.workbook.sheets import CONF_SHEET, SHEET_NAMES, Lang
@@ -59,8 +60,7 @@ def demo_settings(lang: Lang) -> Settings:
 
 
 def _name(lang: Lang, role: str) -> str:
-    zh, en = SHEET_NAMES[role]
-    return zh if lang == "zh" else en
+    return content.sheet_name(role, lang)
 
 
 def _write_rows(ws: Worksheet, rows: Sequence[Sequence[Any]], f: Formats, first_row: int = 0,
@@ -104,7 +104,7 @@ def _lists(wb: Workbook, ws: Worksheet, settings: Settings, lang: Lang, f: Forma
                                         f"MAX(1,COUNTA({cells})),1)")
     note_col = len(content.list_columns(settings, lang)) + 1
     ws.set_column(note_col, note_col, 36)
-    ws.write_string(0, note_col, content.LISTS_NOTE[lang], f.note)
+    ws.write_string(0, note_col, say("workbook.lists.note", lang), f.note)
     ws.freeze_panes(1, 0)
     printable(ws)
 
@@ -128,23 +128,17 @@ def _holiday_choices(ws: Worksheet, lang: Lang) -> None:
     A warning, not a stop: the reader also takes the synonyms (补班, 放假, ...) and reports
     anything else at its cell.
     """
-    zh = lang == "zh"
-    kinds, statuses = (["休息", "上班"], ["已公布", "估计"]) if zh else (
-        ["off", "working"], ["official", "estimate"])
-    for col, values, title, message in (
-        (1, kinds, "类型" if zh else "Kind",
-         "休息 = 不上班，上班 = 调休上班（周末上班）。" if zh else
-         "off = a day off; working = a working day (a make-up weekend day)."),
-        (2, statuses, "状态" if zh else "Status",
-         "已公布 = 按国务院公布的安排录入；估计 = 尚未公布，程序会提示。" if zh else
-         "official = entered from the published schedule; estimate = not published yet "
-         "(the tools warn about that year)."),
-    ):
+    def words(*keys: str) -> list[str]:
+        return [say(f"workbook.holidays.{k}", lang) for k in keys]
+
+    for col, values, column, hint in ((1, words("off", "working"), "kind", "kind-hint"),
+                                      (2, words("official", "estimate"), "status", "status-hint")):
         ws.data_validation(1, col, NAME_ROWS - 1, col, {
             "validate": "list", "source": values, "error_type": "warning",
-            "input_title": title, "input_message": message,
-            "error_title": "请从下拉菜单选择" if zh else "Pick from the list",
-            "error_message": "可选：" + "、".join(values) if zh else "Values: " + ", ".join(values),
+            "input_title": say(f"workbook.holidays-head.{column}", lang),
+            "input_message": say(f"workbook.holidays.{hint}", lang),
+            "error_title": say("workbook.pick-title", lang),
+            "error_message": say("workbook.holidays.values", lang, values=listing(values)),
         })
 
 
@@ -180,7 +174,7 @@ def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
         wb.add_vba_project(io.BytesIO(vba), is_stream=True)
         created = dt.datetime.combine(today, dt.time(8, 0))
         wb.set_properties({
-            "title": "客户投诉管理表" if lang == "zh" else "Customer complaint register",
+            "title": say("workbook.title", lang),
             "subject": "complaint_xl", "author": "complaint_xl", "company": settings.company or "",
             "created": created,
         })

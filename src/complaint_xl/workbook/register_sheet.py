@@ -20,6 +20,7 @@ from complaint_xl.register.schema import CLOSED_YES, FIELDS
 from complaint_xl.register.text import column_letter, header_key
 from complaint_xl.sample import TEMPLATE_COLUMNS
 from complaint_xl.settings import HOLIDAY_OFF_KINDS, HOLIDAY_WORKING_KINDS
+from complaint_xl.words import say
 from complaint_xl.workbook.sheets import BUTTONS, Lang
 from complaint_xl.workbook.style import CLOSED, DUE_SOON, OVERDUE, Formats, printable
 
@@ -50,29 +51,16 @@ _DROPDOWNS: Final[dict[str, str]] = {
     "type": "List_Types", "support_unit": "List_SupportUnits", "closed": "List_Closed",
     "effect": "List_Effect", "severity": "List_Severity",
 }
-_HINTS: Final[dict[str, tuple[str, str, str, str]]] = {
-    # field: zh title, zh message, en title, en message (Excel: title <= 32, message <= 255)
-    "customer": ("规范 1：客户(属性)", "写成“名称(属性)”，如：长沙恒达建材有限公司(经销商)",
-                 "Rule 1: customer(attribute)", "Write Name(attribute), e.g. Hengda Ltd(dealer)"),
-    "problem": ("规范 7：问题点要具体",
-                "写明客户、销售顾问、型号、产品和故障现象；不要写“xx表示近期售后问题较多”这类笼统描述。",
-                "Rule 7: be specific",
-                "Name the customer, sales consultant, model, product and fault; not 'xx says there "
-                "are many after-sales problems lately'."),
-    "support_unit": ("规范 8：单独报支援单位",
-                     "需要其他部门协助时，把该事项单独报给支援单位（一个支援单位一条需求），不要只写在表里。",
-                     "Rule 8: tell the support unit",
-                     "When another function must help, report the item to that unit separately "
-                     "(one request per unit), not only in this sheet."),
-    "support_need": ("规范 8：支援需求点", "写清需要支援单位做什么、何时完成；并单独发给该单位。",
-                     "Rule 8: what help is needed",
-                     "Say what the support unit must do and by when; send it to them separately."),
-}
+_HINTS: Final[tuple[str, ...]] = ("customer", "problem", "support_unit", "support_need")
+"""Fields whose column shows a rule of the sheet when selected (``workbook.hint.<field>-title``
+and ``-message``; Excel allows a title of 32 characters and a message of 255)."""
+_LEGEND: Final[tuple[str, ...]] = ("overdue", "due_soon", "closed", "error", "warning")
+"""The colours explained in the title band (``workbook.legend.<key>``)."""
 
 
 def register_columns(lang: Lang) -> list[tuple[str, str]]:
     """(field, header) of the template's columns, in the seed's order."""
-    labels = {f.name: (f.zh if lang == "zh" else f.en) for f in FIELDS}
+    labels = {f.name: f.header(lang) for f in FIELDS}
     return [(name, labels[name]) for name in TEMPLATE_COLUMNS]
 
 
@@ -99,24 +87,20 @@ def write_register_sheet(wb: Workbook, ws: Worksheet, frame: pd.DataFrame | None
     # Title band: the title, the buttons, and a legend of the colours.
     ws.set_row(0, 34)
     ws.set_row(1, 18)
-    ws.write_string(0, 0, "客户投诉管理表" if lang == "zh" else "Customer complaint register", f.title)
-    ws.write_string(0, 2, "按钮需要 Python 和 complaint-xl（见“使用说明”）" if lang == "zh" else
-                    "The buttons need Python and complaint-xl (see Instructions)", f.hint)
+    ws.write_string(0, 0, say("workbook.title", lang), f.title)
+    ws.write_string(0, 2, say("workbook.register.buttons-hint", lang), f.hint)
     # All buttons inside the wide 问题点 column: anchored to one column, they keep their size
     # in LibreOffice too, whose column widths differ slightly from Excel's.
     problem = [field for field, _ in columns].index("problem")
     for i, button in enumerate(BUTTONS):
         ws.insert_button(0, problem, {
-            "macro": button.macro, "caption": button.zh if lang == "zh" else button.en,
+            "macro": button.macro, "caption": button.caption(lang),
             "width": 72, "height": 30, "x_offset": 4 + i * 80, "y_offset": 7,
             "description": button.macro,
         })
-    legend = [("overdue", "逾期", "overdue"), ("due_soon", "即将到期", "due soon"),
-              ("closed", "已结案", "closed"), ("error", "校验：错误", "check: error"),
-              ("warning", "校验：警告", "check: warning")]
-    ws.write_string(1, 0, "图例" if lang == "zh" else "Legend", f.note)
-    for i, (key, zh, en) in enumerate(legend):
-        ws.write_string(1, 1 + i, zh if lang == "zh" else en, f.legend[key])
+    ws.write_string(1, 0, say("workbook.legend.title", lang), f.note)
+    for i, key in enumerate(_LEGEND):
+        ws.write_string(1, 1 + i, say(f"workbook.legend.{key}", lang), f.legend[key])
     ws.freeze_panes(HEADER_ROW + 1, 2)
     ws.activate()
     printable(ws)  # for the sales meeting, with the header on every page
@@ -134,25 +118,21 @@ def _validations(ws: Worksheet, columns: list[tuple[str, str]], first: int, last
         if field in _DROPDOWNS:
             options = {"validate": "list", "source": f"={_DROPDOWNS[field]}",
                        "error_type": "stop" if field == "closed" else "warning",
-                       "error_title": "请从下拉菜单选择" if lang == "zh" else "Pick from the list",
-                       "error_message": ("该值不在“列表”表中。可在“列表”表中增加选项。" if lang == "zh" else
-                                         "This value is not on the Lists sheet; add it there first.")}
+                       "error_title": say("workbook.pick-title", lang),
+                       "error_message": say("workbook.register.not-in-list", lang)}
         elif _KIND[field] == "date":
             options = {"validate": "date", "criteria": "between",
                        "minimum": dt.date(2000, 1, 1), "maximum": dt.date(2099, 12, 31),
                        "error_type": "warning",
-                       "input_title": "日期" if lang == "zh" else "Date",
-                       "input_message": ("请输入日期，如 2026-11-30（不要写成文字）。" if lang == "zh" else
-                                         "Enter a date such as 2026-11-30 (not text)."),
-                       "error_title": "不是日期" if lang == "zh" else "Not a date",
-                       "error_message": ("请输入 2000 到 2099 年之间的日期，如 2026-11-30。" if lang == "zh"
-                                         else "Enter a date from 2000 to 2099, e.g. 2026-11-30.")}
+                       "input_title": say("workbook.register.date-title", lang),
+                       "input_message": say("workbook.register.date-message", lang),
+                       "error_title": say("workbook.register.not-a-date", lang),
+                       "error_message": say("workbook.register.date-range", lang)}
         else:
             options = {"validate": "any"}
         if field in _HINTS:
-            zh_title, zh_msg, en_title, en_msg = _HINTS[field]
-            options["input_title"] = zh_title if lang == "zh" else en_title
-            options["input_message"] = zh_msg if lang == "zh" else en_msg
+            options["input_title"] = say(f"workbook.hint.{field}-title", lang)
+            options["input_message"] = say(f"workbook.hint.{field}-message", lang)
         if options.get("validate") != "any" or "input_message" in options:
             ws.data_validation(first, c, last, c, options)
 

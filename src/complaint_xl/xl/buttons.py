@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import pandas as pd
 from openpyxl.utils import column_index_from_string
 
+from complaint_xl.checks.catalogue import SEVERITIES
 from complaint_xl.errors import ComplaintXLError, warning_text
-from complaint_xl.kpi.labels import text
 from complaint_xl.loading import require_columns
 from complaint_xl.outputs.files import output_folder
+from complaint_xl.words import DEFAULT, say, texts
 from complaint_xl.workbook.style import HIGHLIGHT
 from complaint_xl.xl.blocks import (
     as_text,
@@ -62,41 +63,6 @@ MAX_MARKED_RUNS: Final[int] = 3000
 HEADER_FILL: Final[str] = "#DDEBF7"
 TITLE: Final[str] = "complaint_xl"
 
-_TEXT: Final[dict[str, tuple[str, str]]] = {
-    "findings": ("检查结果", "Findings"), "chase": ("催办", "Chase"), "weekly": ("周报", "Weekly"),
-    "cell": ("位置", "Cell"),
-    "check_title": ("检查结果（截至 {as_of}）", "Findings (as of {as_of})"),
-    "check_summary": ("共检查 {rows} 行：错误 {errors} 条，警告 {warnings} 条，涉及 {affected} 行。",
-                      "{rows} rows checked: {errors} errors, {warnings} warnings, in {affected} rows."),
-    "check_help": ("点击“位置”跳转到单元格。黄色 = 错误，蓝色 = 警告；再次校验时只清除上次校验标的颜色。",
-                   "Click a cell under Cell to go there. Yellow = error, blue = warning; the next "
-                   "check clears only the colours it set."),
-    "check_clean": ("没有发现问题。", "No problems found."),
-    "check_capped": ("问题较多，只给前 {n} 处标了颜色；全部问题见下表。",
-                     "Many problems: only the first {n} places are coloured; all are listed below."),
-    "check_done": ("校验完成：{rows} 行中发现错误 {errors} 条、警告 {warnings} 条。\n详见“{sheet}”表。",
-                   "Check done: {errors} errors and {warnings} warnings in {rows} rows.\n"
-                   "See the '{sheet}' sheet."),
-    "check_head": ("工作表|行|列|表头|级别|代码|说明|值|跟进人员",
-                   "Sheet|Row|Column|Header|Severity|Code|Message|Value|Owner"),
-    "error": ("错误", "error"), "warning": ("警告", "warning"),
-    "overdue": ("逾期", "overdue"), "due_soon": ("即将到期", "due soon"),
-    "chase_done": ("催办：逾期 {overdue} 项，即将到期 {due_soon} 项。\n"
-                   "邮件草稿（{drafts} 封）和催办清单已保存到：\n{folder}",
-                   "Chase: {overdue} overdue, {due_soon} due soon.\nThe e-mail drafts ({drafts}) "
-                   "and the chase list are in:\n{folder}"),
-    "chase_none": ("今天没有需要催办的投诉。", "Nothing to chase today."),
-    "weekly_done": ("周报 {week} 已完成，见“{sheet}”表。\n周报文件已保存到：\n{folder}",
-                    "Weekly report {week} is on the '{sheet}' sheet.\nThe report files are in:\n"
-                    "{folder}"),
-    "figures": ("主要指标", "Headline figures"),
-    "hard_points": ("难点（销售会议讨论）", "Hard points (for the sales meeting)"),
-    "trend": ("趋势（近 8 周）", "Trend (8 weeks)"), "files": ("文件", "Files"), "week": ("周", "Week"),
-    "no_points": ("本周没有需要特别讨论的难点。", "No hard points this week."),
-    "unavailable": ("说明", "Notes"),
-    "failed": ("出错了", "Failed"), "unexpected": ("意外错误", "Unexpected error"),
-    "warnings": ("请注意：", "Please note:"),
-}
 _CHASE_COLUMNS: Final[tuple[str, ...]] = (
     "status", "level", "workdays_overdue", "workdays_left", "owner", "superior", "customer", "type",
     "severity", "raised_on", "deadline", "support_unit", "support_need", "progress",
@@ -105,7 +71,8 @@ _CHASE_COLUMNS: Final[tuple[str, ...]] = (
 
 
 def _t(lang: str) -> dict[str, str]:
-    return {k: text(_TEXT, k, lang) for k in _TEXT}
+    """The buttons' words in ``lang`` (``button.*``), unformatted."""
+    return {k.removeprefix("button."): v for k, v in texts(lang).items() if k.startswith("button.")}
 
 
 # -- entry points (RunPython) ------------------------------------------------------------
@@ -138,7 +105,7 @@ def run_button(book: xw.Book, action: Callable[..., T], **kwargs: Any) -> T | No
     except Exception as exc:  # the user gets a sentence, never a traceback window
         lang = _book_lang(book)
         t = _t(lang)
-        message = (exc.message("en" if lang == "en" else "zh") if isinstance(exc, ComplaintXLError)
+        message = (exc.message(lang) if isinstance(exc, ComplaintXLError)
                    else f"{t['unexpected']}: {type(exc).__name__}: {exc}")
         with contextlib.suppress(Exception):
             book.app.screen_updating = True
@@ -147,14 +114,15 @@ def run_button(book: xw.Book, action: Callable[..., T], **kwargs: Any) -> T | No
 
 
 def _book_lang(book: xw.Book) -> str:
-    """The language setting of the workbook, read again after a failure (zh if unreadable)."""
+    """The language setting of the workbook, read again after a failure (the default if
+    unreadable)."""
     try:
         from complaint_xl.settings import read_settings, sheet_role
 
         grids = {n: rows for n, rows in read_grids(book).items() if sheet_role(n) == "settings"}
         return read_settings(grids).lang
     except Exception:
-        return "zh"
+        return DEFAULT
 
 
 @contextlib.contextmanager
@@ -231,12 +199,13 @@ def check_book(book: xw.Book, today: dt.date | None = None) -> ValidateRun:
             [t["cell"], *t["check_head"].split("|")],
         ]
         head_row = len(rows)
+        severities = {s: say(f"severity.{s}", lang) for s in SEVERITIES}
         for r in table.itertuples(index=False):
             place = f"{r.column}{r.row}" if r.column and r.row else ""
             rows.append([
                 hyperlink(str(r.sheet), place, place) if place else "",
                 as_text(r.sheet), int(r.row) if r.row else None, r.column or None, as_text(r.header),
-                t[str(r.severity)], r.code, as_text(r.message), as_text(r.value),
+                severities[str(r.severity)], r.code, as_text(r.message), as_text(r.value),
                 as_text(r.owner),
             ])
         if table.empty:
@@ -273,7 +242,7 @@ def chase_book(book: xw.Book, today: dt.date | None = None,
     """Refresh the 催办 sheet and write the chase list and drafts to a folder beside the workbook."""
     from complaint_xl.jobs import run_chase
     from complaint_xl.outputs.chase import folder_name
-    from complaint_xl.outputs.chase_xlsx import LABELS as CHASE_LABELS
+    from complaint_xl.outputs.chase_xlsx import labels as chase_labels
 
     with _quiet(book):
         loaded = load_book(book, today=today)
@@ -286,7 +255,7 @@ def chase_book(book: xw.Book, today: dt.date | None = None,
         result, outputs = run.result, run.outputs
 
         rows: list[list[Any]] = [[as_text(line)] for line in run.lines]
-        rows += [[], [t["cell"], *(CHASE_LABELS[lang][k] for k in _CHASE_COLUMNS)]]
+        rows += [[], [t["cell"], *(chase_labels(lang)[k] for k in _CHASE_COLUMNS)]]
         head_row = len(rows)
         items = result.items
         for r in items.itertuples(index=False):
@@ -346,7 +315,7 @@ def report_book(book: xw.Book, today: dt.date | None = None,
         bold = [1]
         rows.append([t["figures"]])
         bold.append(len(rows))
-        rows.append([text(FIGURES, f, lang) for f in figures])
+        rows.append([say(f"figure.{f}", lang) for f in figures])
         bold.append(len(rows))
         rows.append([_figure(kpis.totals.get(f)) for f in figures])
         percent = [(len(rows), figures.index("on_time_rate") + 1)]
@@ -356,7 +325,7 @@ def report_book(book: xw.Book, today: dt.date | None = None,
         rows += [[], [t["trend"]]]
         bold.append(len(rows))
         trend_figures = [k for k in kpis.trend[0] if k != "week"] if kpis.trend else []
-        rows.append([t["week"], *(text(FIGURES, k, lang) for k in trend_figures)])
+        rows.append([t["week"], *(say(f"figure.{k}", lang) for k in trend_figures)])
         bold.append(len(rows))
         first_trend = len(rows) + 1
         rows += [[w["week"], *(_figure(w[k]) for k in trend_figures)] for w in kpis.trend]

@@ -24,50 +24,32 @@ import contextlib
 import datetime as dt
 import functools
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import xlwings as xw
 
 from complaint_xl.deadlines import deadline_status, due_texts, late_texts
-from complaint_xl.kpi.labels import text
 from complaint_xl.kpi.weeks import parse_week
 from complaint_xl.register.dates import parse_date
 from complaint_xl.register.reader import sla_days
 from complaint_xl.register.schema import SEVERITY_MAJOR, closed_flag
 from complaint_xl.register.text import cell_text, fold, header_key, map_unique
 from complaint_xl.settings import Settings, read_settings
+from complaint_xl.words import DEFAULT, LANGS, say
 from complaint_xl.workdays import Calendar, CalendarWarning
 
 __all__ = ["cxl_deadline", "cxl_findings", "cxl_kpi", "cxl_status", "cxl_workdays"]
 
 _NAT = np.datetime64("NaT", "D")
-_MESSAGES: Final[dict[str, tuple[str, str]]] = {
-    "bad-date": ("日期无法识别", "unreadable date"),
-    "bad-shape": ("区域大小不一致", "ranges differ in size"),
-    "bad-figure": ("未知指标：{value}", "unknown figure: {value}"),
-    "bad-week": ("周的格式应为 2026-W47", "week must look like 2026-W47"),
-    "bad-dimension": ("未知分类：{value}", "unknown breakdown: {value}"),
-    "no-register": ("表头无法识别", "header not recognised"),
-    "unavailable": ("—（{reason}）", "— ({reason})"),
-    "no-value": ("（无）", "(none)"),
-    "failed": ("出错：{value}", "error: {value}"),
-}
-_STATUS: Final[dict[str, tuple[str, str]]] = {
-    "closed": ("已结案", "closed"),
-    "on_track": ("正常", "on track"),
-    "no_deadline": ("无期限", "no deadline"),
-}
-
-
 class CellError(ValueError):
     """Bad input: its message is what the cell shows."""
 
     def __init__(self, key: str, lang: str = "zh", **params: Any) -> None:
-        super().__init__(text(_MESSAGES, key, lang, **params))
+        super().__init__(say(f"udf.{key}", lang, **params))
 
 
 # -- what Excel passes ---------------------------------------------------------------------
@@ -138,7 +120,7 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
         except CellError as exc:
             return str(exc)
         except Exception as exc:  # a cell shows a sentence, never a Python traceback
-            return text(_MESSAGES, "failed", "zh", value=f"{type(exc).__name__}: {str(exc)[:80]}")
+            return say("udf.failed", DEFAULT, value=f"{type(exc).__name__}: {str(exc)[:80]}")
     return wrapper
 
 
@@ -173,7 +155,7 @@ def cxl_workdays(start, end, holidays=None, settings=None):
     (da, bad_a), (db, bad_b) = _dates(a), _dates(b)
     counts = calendar.count(da.ravel(), db.ravel()).reshape(a.shape)
     out = np.array([[None if c != c else int(c) for c in row] for row in counts], dtype=object)
-    return _out(np.where(bad_a | bad_b, text(_MESSAGES, "bad-date", team.lang), out))
+    return _out(np.where(bad_a | bad_b, say("udf.bad-date", team.lang), out))
 
 
 @xw.func
@@ -202,7 +184,7 @@ def cxl_deadline(raised_on, complaint_type=None, severity=None, settings=None, l
     due = calendar.add(days.ravel(), sla_days(frame, team)).reshape(raised.shape)
     out = np.array([[None if np.isnat(d) else d.astype(object) for d in row] for row in due],
                    dtype=object)
-    return _out(np.where(bad, text(_MESSAGES, "bad-date", team.lang), out))
+    return _out(np.where(bad, say("udf.bad-date", team.lang), out))
 
 
 @xw.func
@@ -232,12 +214,12 @@ def cxl_status(deadline, closed=None, closed_on=None, today=None, holidays=None,
     status = deadline_status(d, is_closed, day, calendar, team.due_soon_days)
     out = np.select(
         [is_closed, bad | bad_c, np.isnat(d), status.overdue, status.due_soon],
-        [np.full(d.shape, text(_STATUS, "closed", lang), dtype=object),
-         np.full(d.shape, text(_MESSAGES, "bad-date", lang), dtype=object),
-         np.full(d.shape, text(_STATUS, "no_deadline", lang), dtype=object),
+        [np.full(d.shape, say("udf.closed", lang), dtype=object),
+         np.full(d.shape, say("udf.bad-date", lang), dtype=object),
+         np.full(d.shape, say("udf.no-deadline", lang), dtype=object),
          late_texts(status.workdays_overdue, d, lang),
          due_texts(status.workdays_left, lang)],
-        default=text(_STATUS, "on_track", lang))
+        default=say("udf.on-track", lang))
     return _out(out)
 
 
@@ -299,7 +281,7 @@ def cxl_findings(header, rows, settings=None, lists=None, holidays=None, today=N
     loaded = _load(grid, team, today)
     table = check_register(loaded.register, team, loaded.as_of, calendar).table
     table = table[table["sheet"].eq("登记表") & table["row"].between(first, first + n - 1)]
-    sep = "；" if team.lang == "zh" else "; "
+    sep = say("list.semi", team.lang)
     texts = table.groupby("row")["message"].agg(lambda m: sep.join(dict.fromkeys(m)))
     return _out(np.array([[texts.get(first + i, "")] for i in range(n)], dtype=object))
 
@@ -319,13 +301,17 @@ def _week(value: Any, lang: str) -> tuple[int, int] | None:
     return iso.year, iso.week
 
 
-def _key(name: str, table: dict[str, tuple[str, str]]) -> str | None:
-    """A figure or breakdown by its code or its Chinese or English label."""
+def _key(name: str, keys: Sequence[str], label: Callable[[str, str], str]) -> str | None:
+    """A figure or breakdown by its code or its label in any language."""
     wanted = header_key(name)
-    for key, labels in table.items():
-        if wanted in {header_key(key), *(header_key(x) for x in labels)}:
+    for key in keys:
+        if wanted in {header_key(key), *(header_key(label(key, lang)) for lang in LANGS)}:
             return key
     return None
+
+
+def _figure(key: str, lang: str) -> str:
+    return say(f"figure.{key}", lang)
 
 
 @xw.func
@@ -343,10 +329,11 @@ def cxl_kpi(figure, register, week=None, today=None, dimension=None, value=None,
     figure of that breakdown. The same numbers as the 周报 button and ``report --json``.
     """
     from complaint_xl.kpi import DIMENSIONS, FIGURES, weekly
+    from complaint_xl.kpi.labels import column
 
     team, calendar = _team(settings, lists, holidays)
     lang = team.lang
-    code = _key(cell_text(figure), FIGURES)
+    code = _key(cell_text(figure), FIGURES, _figure)
     if code is None:
         raise CellError("bad-figure", lang, value=cell_text(figure))
     grid = _grid(register)
@@ -354,15 +341,15 @@ def cxl_kpi(figure, register, week=None, today=None, dimension=None, value=None,
     report = weekly(loaded.register, team, calendar, loaded.as_of, week=_week(week, lang))
     figures: dict[str, Any] = report.totals
     if dimension is not None and cell_text(dimension).strip():
-        dim = _key(cell_text(dimension), DIMENSIONS)
+        dim = _key(cell_text(dimension), DIMENSIONS, column)
         if dim is None or dim not in report.by:
             raise CellError("bad-dimension", lang, value=cell_text(dimension))
         figures = report.by[dim].get(fold(cell_text(value)), {})
         if not figures:
-            return text(_MESSAGES, "no-value", lang)
+            return say("udf.no-value", lang)
     result = figures.get(code)
     if result is None:
         reason = report.reason(code, lang)
-        return text(_MESSAGES, "unavailable", lang, reason=reason) if reason else None
+        return say("udf.unavailable", lang, reason=reason) if reason else None
     return result
 

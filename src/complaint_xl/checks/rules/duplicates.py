@@ -10,6 +10,7 @@ import pandas as pd
 from complaint_xl.checks.context import Context, Hits
 from complaint_xl.checks.rules.base import rule
 from complaint_xl.register.schema import DUPLICATE_KEY
+from complaint_xl.words import template
 
 __all__ = ["duplicate_complaints", "sequence_numbers"]
 
@@ -27,11 +28,8 @@ def _repeats(ctx: Context, code: str, field: str, keys: pd.DataFrame) -> Hits:
     rows = ctx.frame["_row"].to_numpy()[first_pos]
     sheets = ctx.values("_sheet")[first_pos]
     own = ctx.values("_sheet")[positions]
-    if ctx.lang == "zh":
-        same, other = "第 {r} 行", "“{s}”表第 {r} 行"
-    else:
-        same, other = "row {r}", "row {r} of sheet '{s}'"
-    text = np.array([(same if s == o else other).format(r=r, s=s)
+    same, other = template("finding.place.row", ctx.lang), template("finding.place.sheet-row", ctx.lang)
+    text = np.array([(same if s == o else other).format(row=r, sheet=s)
                      for r, s, o in zip(rows, sheets, own, strict=True)], dtype=object)
     mask = np.zeros(ctx.n, dtype=bool)
     mask[positions[repeat]] = True

@@ -11,6 +11,7 @@ from complaint_xl.checks.context import Context, Hits
 from complaint_xl.checks.rules.base import rule
 from complaint_xl.register.schema import SEVERITY_MAJOR
 from complaint_xl.register.text import fold
+from complaint_xl.words import listing
 
 __all__ = ["listed_values", "suggest"]
 
@@ -43,7 +44,7 @@ def _not_in_list(ctx: Context, code: str, name: str, allowed: tuple[str, ...],
     suggestion = ctx.map_values(name, lambda v: suggest(v, allowed) if unknown(v) else None)
     variant = np.where(np.equal(suggestion, None), "", "hint")
     yield ctx.hits(code, name, mask, variant=variant, suggestion=suggestion,
-                   allowed=("、".join(allowed), ", ".join(allowed)))
+                   allowed=listing(allowed))
 
 
 @rule("unknown-type", "unknown-support-unit", "unknown-effect", "unknown-severity")

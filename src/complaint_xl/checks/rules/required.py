@@ -9,12 +9,11 @@ import numpy as np
 
 from complaint_xl.checks.context import Context, Hits, Place
 from complaint_xl.checks.rules.base import rule
-from complaint_xl.register.schema import FIELDS
+from complaint_xl.words import say
 
 __all__ = ["REQUIRED", "required_columns", "required_fields"]
 
 REQUIRED: Final[tuple[str, ...]] = ("customer", "owner", "type", "problem", "raised_on")
-_LABELS: Final[dict[str, tuple[str, str]]] = {f.name: (f.zh, f.en) for f in FIELDS}
 
 
 def missing_code(name: str) -> str:
@@ -35,7 +34,7 @@ def required_columns(ctx: Context) -> Iterator[Hits]:
     absent = [f for f in REQUIRED if not ctx.has_column(f)]
     for name in absent:
         sheets = ctx.register.sheets
-        label = _LABELS[name][0 if ctx.lang == "zh" else 1]
+        label = say(f"field.{name}", ctx.lang)
         place = Place(sheet=[s.name for s in sheets], row=[s.header_row for s in sheets],
                       column=[""] * len(sheets), header=[label] * len(sheets))
         yield Hits("required-column-missing", name, np.empty(0, dtype=np.int64),

@@ -30,4 +30,4 @@ def settings_problems(ctx: Context) -> Iterator[Hits]:
     )
     yield Hits("settings-invalid", "", np.empty(0, dtype=np.int64),
                np.array([p.value or None for p in problems], dtype=object),
-               {"detail": [(p.message_zh, p.message_en) for p in problems]}, place=place)
+               {"detail": [p.said for p in problems]}, place=place)
