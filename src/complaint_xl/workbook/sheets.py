@@ -274,6 +274,8 @@ _GUIDE: Final[tuple[tuple[str, str], ...]] = (
     ("", "button-weekly"),
     ("", "button-udfs"),
     ("", "buttons-safe"),
+    ("head", "lite"),
+    ("", "lite-steps"),
     ("head", "settings"),
     ("", "settings-sheets"),
     ("", "settings-conf"),
