@@ -80,3 +80,19 @@ def row(**values: Any) -> list[Any]:
     unknown = set(values) - set(order)
     assert not unknown, unknown
     return [values.get(f) for f in order]
+
+
+@pytest.fixture(scope="session")
+def project_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """complaint_xl's wheel, built once per session from the work tree as it is now (without
+    its dependencies), for the Pyodide tests to install."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("project-wheel")
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(DATA.parent.parent),
+                           "-w", str(folder)], capture_output=True, text=True, timeout=600)
+    if done.returncode:
+        pytest.fail(f"complaint_xl's wheel did not build:\n{done.stdout}{done.stderr[-3000:]}")
+    (wheel,) = folder.glob("complaint_xl-*.whl")
+    return wheel

@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 import typing
 import urllib.parse
@@ -54,6 +55,7 @@ TODAY = BUILD_DATE
 REGISTER = "投诉登记"
 BIG_ROWS = 10_000
 MAX_ACTIONS = 30
+MEMORY_LIMIT = 2 * 2**30  # what a browser grants a WebAssembly page; xlwings Lite runs in one
 DESTRUCTIVE = {"rangeDelete", "rangeInsert", "rangeSort", "sheetDelete", "rangeClear", "rangeClearContents",
                "sheetClear", "sheetClearContents", "setValues", "setFormula", "setSheetPosition",
                "setSheetName", "addHyperlink"}
@@ -170,11 +172,14 @@ def test_check_writes_the_findings_in_one_block_and_colours_in_few(sheets: dict)
     body = block[head + 1:]
     assert len(body) == len(findings)
     assert [r[6] for r in body] == [f["code"] for f in findings]
-    # A place is "sheet!cell" as the Name Box takes it, for every finding that names a cell.
-    assert [r[0] for r in body] == [f"{REGISTER}!{f['column']}{f['row']}" if f["column"] and f["row"]
-                                    else "" for f in findings]
+    # A place is a link to the cell, written with the block (as the classic button does),
+    # for every finding that names a cell.
+    assert [r[0] for r in body] == [
+        f'=HYPERLINK("#\'{REGISTER}\'!{f["column"]}{f["row"]}","{REGISTER}!{f["column"]}{f["row"]}")'
+        if f["column"] and f["row"] else "" for f in findings]
     assert f"错误 {document['errors']} 条，警告 {document['warnings']} 条" in block[1][0]
-    assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for r in body for v in r)
+    # Those links are the only formulas: what the register's users typed stays text.
+    assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for r in body for v in r[1:])
     assert not actions(book, "addHyperlink")  # no call per finding
     # The register's cells: exactly the findings' cells, in whole blocks.
     colours = on_sheet(book, REGISTER, "setRangeColors")
@@ -265,10 +270,11 @@ def test_chase_writes_one_row_per_draft_with_a_mailto_link(sheets: dict) -> None
             assert kept and draft["text"].startswith(kept)
             assert row[4] == say("lite.mail-shortened", "zh", limit=lite.MAILTO_LIMIT)
     assert "cut" in kinds  # Chinese text, percent-encoded, rarely fits whole
-    # Then every item to chase, with its place as "sheet!cell".
+    # Then every item to chase, with a link to its row.
     items = [*document["overdue"], *document["due_soon"]]
-    places = [r[0] for r in block if isinstance(r[0], str) and r[0].startswith(f"{REGISTER}!A")]
-    assert places == [f"{REGISTER}!A{item['row']}" for item in items]
+    places = [r[0] for r in block if isinstance(r[0], str) and r[0].startswith("=HYPERLINK(")]
+    assert places == [f'=HYPERLINK("#\'{REGISTER}\'!A{item["row"]}","{REGISTER}!A{item["row"]}")'
+                      for item in items]
     assert "杨帆" in " ".join(str(r[0]) for r in block[:6])  # no address: said on the sheet
     assert_register_untouched(book)
 
@@ -449,17 +455,19 @@ def funcs_input(sheets: dict) -> list[dict[str, Any]]:
                 None, None, None, None]}]
 
 
-def lite_input(sheets: dict) -> dict[str, Any]:
-    return json.loads(json.dumps({"book": lite_json(sheets), "calls": CALLS, "funcs": funcs_input(sheets)},
-                                 ensure_ascii=False))
+def lite_input(sheets: dict, calls: list[dict[str, Any]] | None = None,
+               funcs: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """lite_runtime.py's input: the book, the script calls (:data:`CALLS`) and the function
+    calls (:func:`funcs_input`)."""
+    doc = {"book": lite_json(sheets), "calls": CALLS if calls is None else calls,
+           "funcs": funcs_input(sheets) if funcs is None else funcs}
+    return json.loads(json.dumps(doc, ensure_ascii=False))
 
 
-@pytest.fixture(scope="module")
-def dispatched(sheets: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """lite_runtime.py in a CPython subprocess: xlwings' decorators register, as in Lite.
-    Without matplotlib, as in the Pyodide cache here (the charts are tested above)."""
-    folder = tmp_path_factory.mktemp("dispatch")
-    (folder / "input.json").write_text(json.dumps(lite_input(sheets), ensure_ascii=False), encoding="utf-8")
+def dispatch_in_cpython(doc: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """lite_runtime.py over ``doc`` in a CPython subprocess: xlwings' decorators register, as
+    in Lite. Without matplotlib, as in the Pyodide cache here (the charts are tested above)."""
+    (folder / "input.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     code = (f"import asyncio, json, sys; sys.modules['matplotlib'] = None; "
             f"sys.path.insert(0, {str(RUNTIME.parent)!r}); import lite_runtime; "
             f"doc = json.load(open({str(folder / 'input.json')!r}, encoding='utf-8')); "
@@ -469,6 +477,12 @@ def dispatched(sheets: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def dispatched(sheets: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The demo register through xlwings' dispatch in CPython."""
+    return dispatch_in_cpython(lite_input(sheets), tmp_path_factory.mktemp("dispatch"))
 
 
 def direct_actions(sheets: dict, call: dict[str, Any]) -> list[dict[str, Any]]:
@@ -522,10 +536,10 @@ def _xlwings_version() -> str:
 
 
 @pytest.fixture(scope="module")
-def pyodide_lite(sheets: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """lite_runtime.py in Pyodide 0.27.7 under Node, offline, with complaint_xl's and
-    xlwings' wheels (xlwings' pure wheel is fetched once into .pyodide/lite/). The cache
-    has no matplotlib: the 周报 sheet says why it has no charts."""
+def lite_pyodide_setup(project_wheel: Path) -> dict[str, Any]:
+    """Node, the checked Pyodide 0.27.7 cache, complaint_xl's wheel and xlwings' pure wheel
+    (fetched once into .pyodide/lite/). The cache has no matplotlib: the 周报 sheet says why
+    it has no charts."""
     node = shutil.which("node")
     if not node:
         pytest.fail("Node.js is not installed: apt-get install nodejs npm (scripts/test does)")
@@ -545,28 +559,47 @@ def pyodide_lite(sheets: dict, tmp_path_factory: pytest.TempPathFactory) -> dict
         if done.returncode or not wheel.is_file():
             pytest.fail(f"xlwings {version}'s pure wheel could not be fetched (needs PyPI the first "
                         f"time):\n{done.stderr[-3000:]}")
-    tmp = tmp_path_factory.mktemp("pyodide-lite")
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT),
-                           "-w", str(tmp)], capture_output=True, text=True, timeout=600)
-    if done.returncode:
-        pytest.fail(f"complaint_xl's wheel did not build:\n{done.stdout}{done.stderr[-3000:]}")
-    (project,) = tmp.glob("complaint_xl-*.whl")
-    doc = lite_input(sheets)
-    (tmp / "input.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return {"node": node, "cache": cache, "wheels": [project_wheel, wheel]}
+
+
+def run_lite_in_pyodide(setup: dict[str, Any], doc: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """lite_runtime.py over ``doc`` in a fresh Pyodide under Node, offline: run.mjs's answer
+    (result, versions, wasm_memory_bytes, seconds) and the run's wall time (``wall_seconds``)."""
+    (folder / "input.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     sys.path.insert(0, str(RUNTIME.parent))
     try:
         import lite_runtime
     finally:
         sys.path.remove(str(RUNTIME.parent))
-    cmd = [node, str(ROOT / "tests" / "pyodide" / "run.mjs"), "--cache", str(cache),
-           "--wheel", str(project), "--wheel", str(wheel),
-           "--file", f"{tmp / 'input.json'}={lite_runtime.INPUT}",
+    cmd = [setup["node"], str(ROOT / "tests" / "pyodide" / "run.mjs"), "--cache", str(setup["cache"]),
+           *(arg for wheel in setup["wheels"] for arg in ("--wheel", str(wheel))),
+           "--file", f"{folder / 'input.json'}={lite_runtime.INPUT}",
            "--file", f"{LITE / 'main.py'}={lite_runtime.MAIN}",
            "--file", f"{RUNTIME}=/data/lite_runtime.py", "-"]
+    started = time.perf_counter()
     done = subprocess.run(cmd, input=lite_runtime.DRIVER, capture_output=True, text=True, timeout=900)
     if done.returncode or not done.stdout.strip():
         pytest.fail(f"Pyodide run failed ({done.returncode}):\n{done.stderr[-6000:]}")
-    return json.loads(done.stdout)
+    return {**json.loads(done.stdout), "wall_seconds": time.perf_counter() - started}
+
+
+@pytest.fixture(scope="module")
+def pyodide_lite(sheets: dict, lite_pyodide_setup: dict[str, Any],
+                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The demo register through xlwings' dispatch in Pyodide."""
+    folder = tmp_path_factory.mktemp("pyodide-lite")
+    return run_lite_in_pyodide(lite_pyodide_setup, lite_input(sheets), folder)
+
+
+def assert_same_calls(calls: list[dict[str, Any]], pyodide: list[dict[str, Any]],
+                      cpython: list[dict[str, Any]]) -> None:
+    """Each call raised the same error in both, or recorded the same actions."""
+    for call, py, cp in zip(calls, pyodide, cpython, strict=True):
+        assert ("error" in py) == ("error" in cp), py.get("details") or cp.get("details")
+        if "error" in cp:
+            assert py["error"] == cp["error"]
+        else:
+            assert py["actions"] == cp["actions"], call["script"]
 
 
 def test_lite_runs_in_pyodide_as_in_cpython(pyodide_lite: dict, dispatched: dict) -> None:
@@ -574,13 +607,50 @@ def test_lite_runs_in_pyodide_as_in_cpython(pyodide_lite: dict, dispatched: dict
     assert pyodide_lite["versions"]["python"].startswith("3.12.")
     assert pyodide_lite["versions"]["xlwings"] == _xlwings_version()
     assert run["scripts"] == dispatched["scripts"] and run["functions"] == dispatched["functions"]
-    for call, py, cp in zip(CALLS, run["calls"], dispatched["calls"], strict=True):
-        assert ("error" in py) == ("error" in cp), py.get("details") or cp.get("details")
-        if "error" in cp:
-            assert py["error"] == cp["error"]
-        else:
-            assert py["actions"] == cp["actions"], call["script"]
+    assert_same_calls(CALLS, run["calls"], dispatched["calls"])
     assert run["funcs"] == dispatched["funcs"]
+
+
+# -- 10,000 rows inside Pyodide --------------------------------------------------------------------
+
+BIG_CALLS = CALLS[:3]  # 校验, 催办, 周报
+
+
+@pytest.fixture(scope="module")
+def big_lite_input(big_sheets: dict) -> dict[str, Any]:
+    return lite_input(big_sheets, BIG_CALLS, funcs=[])
+
+
+@pytest.fixture(scope="module")
+def pyodide_lite_big(big_lite_input: dict, lite_pyodide_setup: dict[str, Any],
+                     tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The 10,000-row register through xlwings' dispatch in Pyodide: one more Node process."""
+    folder = tmp_path_factory.mktemp("pyodide-lite-big")
+    return run_lite_in_pyodide(lite_pyodide_setup, big_lite_input, folder)
+
+
+@pytest.fixture(scope="module")
+def dispatched_big(big_lite_input: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The 10,000-row register through xlwings' dispatch in CPython."""
+    return dispatch_in_cpython(big_lite_input, tmp_path_factory.mktemp("dispatch-big"))
+
+
+def test_ten_thousand_rows_run_in_pyodide_as_in_cpython(pyodide_lite_big: dict, dispatched_big: dict,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The three scripts on a 10,000-row register, within the memory a browser grants a
+    WebAssembly page (xlwings Lite's Pyodide runs in one), recording CPython's actions."""
+    run = pyodide_lite_big
+    for call, answer in zip(BIG_CALLS, run["result"]["calls"], strict=True):
+        assert "error" not in answer, f"{call['script']}: {answer.get('details')}"
+    assert_same_calls(BIG_CALLS, run["result"]["calls"], dispatched_big["calls"])
+    memory = run["wasm_memory_bytes"]
+    counts = [len(answer["actions"]) for answer in run["result"]["calls"]]
+    with capsys.disabled():
+        print(f"\nxlwings Lite scripts in Pyodide, {BIG_ROWS:,}-row register: WebAssembly memory after "
+              f"校验/催办/周报 {memory / 2**20:.0f} MiB (limit {MEMORY_LIMIT / 2**30:.0f} GiB); actions "
+              f"{dict(zip((c['script'] for c in BIG_CALLS), counts, strict=True))}; Node run "
+              f"{run['wall_seconds']:.1f} s (run.mjs laps {run['seconds']})")
+    assert memory < MEMORY_LIMIT
 
 
 # -- what a workbook carries ------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def input_doc(rows: int, seed: int) -> dict[str, Any]:
 # -- Pyodide under Node ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def pyodide_ready(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def pyodide_ready(tmp_path_factory: pytest.TempPathFactory, project_wheel: Path) -> dict[str, Any]:
     """Node, the checked cache, and complaint_xl's wheel from the work tree as it is now."""
     node = shutil.which("node")
     if not node:
@@ -102,13 +102,7 @@ def pyodide_ready(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if done.returncode:
         pytest.fail(f"scripts/pyodide-setup could not prepare {CACHE} (it needs PyPI and npm the first "
                     f"time):\n{done.stderr[-3000:]}")
-    wheels = tmp_path_factory.mktemp("wheel")
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT),
-                           "-w", str(wheels)], capture_output=True, text=True, timeout=600)
-    if done.returncode:
-        pytest.fail(f"complaint_xl's wheel did not build:\n{done.stdout}{done.stderr[-3000:]}")
-    (wheel,) = wheels.glob("complaint_xl-*.whl")
-    return {"node": node, "wheel": wheel, "tmp": tmp_path_factory.mktemp("pyodide")}
+    return {"node": node, "wheel": project_wheel, "tmp": tmp_path_factory.mktemp("pyodide")}
 
 
 def run_in_pyodide(ready: dict[str, Any], doc: dict[str, Any], name: str) -> dict[str, Any]:

@@ -100,13 +100,18 @@ def _factorize(values: Any) -> tuple[Any, Any]:
     import numpy as np
     import pandas as pd
 
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    # Only a column whose distinct values hold a flag or a 0/1 can have merged the two.
+    if not any(isinstance(u, bool | np.bool_)
+               or (isinstance(u, int | float | np.number) and u in (0, 1)) for u in uniques):
+        return codes, uniques
     if not pd.api.types.infer_dtype(values, skipna=True).startswith("mixed"):
-        return pd.factorize(values, use_na_sentinel=True)
+        return codes, uniques
     cells = np.asarray(values, dtype=object)
     flags = np.fromiter((type(v) is bool or isinstance(v, np.bool_) for v in cells), bool,
                         len(cells))
     if not flags.any():
-        return pd.factorize(values, use_na_sentinel=True)
+        return codes, uniques
     keys = cells.copy()
     # NUL cannot stand in a spreadsheet cell, so these keys meet no text
     keys[flags] = np.where(cells[flags].astype(bool), "\x00TRUE", "\x00FALSE")

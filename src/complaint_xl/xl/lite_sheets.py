@@ -13,6 +13,7 @@ import xlwings as xw
 from complaint_xl.words import known, say
 from complaint_xl.xl.blocks import (
     as_text,
+    hyperlink,
     read_marks,
     runs,
     write_marks,
@@ -67,7 +68,8 @@ def check_book(book: xw.Book, *, today: dt.date | None = None, lang: str = "zh")
     for f in findings:
         place = f"{f['column']}{f['row']}" if f.get("column") and f.get("row") else ""
         rows.append([
-            cell_place(f["sheet"], place) if place else None, as_text(f["sheet"]),
+            hyperlink(f["sheet"], place, cell_place(f["sheet"], place)) if place else None,
+            as_text(f["sheet"]),
             f["row"] or None, f["column"] or None, as_text(f.get("header")),
             _severity(f["severity"], lang), f["code"], as_text(f["message"]), as_text(f.get("value")),
         ])
@@ -273,7 +275,8 @@ def _item_head(lang: str) -> list[str]:
 
 def _item_row(item: Mapping[str, Any], status: str, lang: str) -> list[Any]:
     overdue = status == "overdue"
-    return [cell_place(str(item["sheet"]), f"A{item['row']}"), say(f"column.{status}", lang),
+    sheet, cell = str(item["sheet"]), f"A{item['row']}"
+    return [hyperlink(sheet, cell, cell_place(sheet, cell)), say(f"column.{status}", lang),
             item.get("level"), item.get("workdays_overdue") if overdue else None,
             None if overdue else item.get("workdays_left"),
             as_text(item.get("owner")), as_text(item.get("customer")), as_text(item.get("type")),
