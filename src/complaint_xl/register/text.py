@@ -101,10 +101,7 @@ def _factorize(values: Any) -> tuple[Any, Any]:
     import pandas as pd
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    # Only a column whose distinct values hold a flag or a 0/1 can have merged the two.
-    if not any(isinstance(u, bool | np.bool_)
-               or (isinstance(u, int | float | np.number) and u in (0, 1)) for u in uniques):
-        return codes, uniques
+    # One C-speed pass: only a column of mixed kinds can hold both a flag and a number.
     if not pd.api.types.infer_dtype(values, skipna=True).startswith("mixed"):
         return codes, uniques
     cells = np.asarray(values, dtype=object)
