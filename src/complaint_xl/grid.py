@@ -21,14 +21,17 @@ import datetime as dt
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complaint_xl.kpi.weeks import Week, parse_week
 from complaint_xl.loading import Loaded, load_grids, require_columns
 from complaint_xl.register.book import Book, Grid
 from complaint_xl.settings import read_settings
 
-__all__ = ["chase", "report", "validate"]
+if TYPE_CHECKING:
+    from complaint_xl.kpi import WeeklyKpis
+
+__all__ = ["chase", "report", "validate", "weekly_kpis"]
 
 Values = Sequence[Sequence[Any]]
 
@@ -93,10 +96,18 @@ def report(values: Values, *, today: dt.date, week: str | Week | None = None,
            sheet: str = "") -> dict[str, Any]:
     """The JSON of ``report --json``; ``week`` is '2026-W48' or (2026, 48), default the last
     complete week before ``today``. Raises ValueError for a week that is no ISO week."""
+    kpis = weekly_kpis(values, today=today, week=week, settings=settings, lang=lang, sheet=sheet)
+    return {**kpis.to_json(), "register": sheet}
+
+
+def weekly_kpis(values: Values, *, today: dt.date, week: str | Week | None = None,
+                settings: Mapping[str, Values] | None = None, lang: str = "zh",
+                sheet: str = "") -> WeeklyKpis:
+    """The KPI object :func:`report` makes its document of, for a caller that also draws
+    its charts (the xlwings Lite 周报 sheet): read exactly as :func:`report` reads."""
     from complaint_xl.kpi import weekly
 
     chosen = parse_week(week) if isinstance(week, str) else week
     loaded = _load(values, today=today, settings=settings, lang=lang, sheet=sheet)
     require_columns(loaded, "report")
-    kpis = weekly(loaded.register, loaded.settings, loaded.calendar, loaded.as_of, week=chosen)
-    return {**kpis.to_json(), "register": sheet}
+    return weekly(loaded.register, loaded.settings, loaded.calendar, loaded.as_of, week=chosen)

@@ -118,17 +118,10 @@ def _weekly(values: list[list[Any]], day: dt.date, week: tuple[int, int] | None,
             settings: Mapping[str, list[list[Any]]], lang: str, sheet: str) -> tuple[Any, Caught]:
     """The weekly KPIs object that :func:`complaint_xl.grid.report` makes its document of
     (the charts need the object), read the same way."""
-    from complaint_xl.kpi import weekly
-    from complaint_xl.loading import load_grids, require_columns
-    from complaint_xl.register.book import Book, Grid
-    from complaint_xl.settings import read_settings
+    from complaint_xl.grid import weekly_kpis
 
     def job() -> Any:
-        team = read_settings({name: [list(r) for r in rows] for name, rows in settings.items()})
-        loaded = load_grids(Book(Path(sheet), "xlsx", [sheet]), {sheet: Grid([list(r) for r in values])},
-                            as_of=day, settings=team, lang=lang)
-        require_columns(loaded, "report")
-        return weekly(loaded.register, loaded.settings, loaded.calendar, loaded.as_of, week=week)
+        return weekly_kpis(values, today=day, week=week, settings=settings, lang=lang, sheet=sheet)
 
     return run_job(job)
 
