@@ -20,9 +20,15 @@ complaint_xl nor pandas: its own ~10 MB is below every child's real peak.
     python benchmarks/bench.py                    # 1k, 10k, 100k and 1,048,575 rows
     python benchmarks/bench.py --quick            # 1k and 10k
     python benchmarks/bench.py --sizes 100k --repeat 5
+    python benchmarks/bench.py --teams 20 --sizes 50k   # 20 teams' registers in one run
 
 The table is printed and written into ``benchmarks/RESULTS.md`` between the
-``bench:start``/``bench:end`` markers; the rest of that file (notes) is kept.
+``bench:start``/``bench:end`` markers (``bench-teams:start``/``bench-teams:end`` for
+``--teams``); the rest of that file (notes) is kept.
+
+With ``--teams N`` the registers are N teams' files of each size (``make_data.py --teams``)
+and one run reads them all: ``report DIR --json`` (no files written) and ``export DIR --out
+TMP`` are held to the sum of the files' read floors, each floor a fresh process per file.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from pathlib import Path
 from typing import Final
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_data import AS_OF, EXCEL_ROWS, SIZES, parse_sizes, register_path
+from make_data import AS_OF, EXCEL_ROWS, SIZES, parse_sizes, register_path, teams_folder
 
 HERE: Final[Path] = Path(__file__).resolve().parent
 RESULTS: Final[Path] = HERE / "RESULTS.md"
@@ -217,13 +223,63 @@ def machine() -> list[str]:
     ]
 
 
-def write_results(lines: list[str], path: Path = RESULTS) -> None:
+def bench_teams(teams: int, rows: int, repeat: int) -> dict[str, Measure]:
+    """report and export over ``teams`` registers of ``rows`` each, against the sum of their
+    read floors (a fresh process per file, the times added, the largest peak kept)."""
+    folder = teams_folder(teams, rows)
+    if len(list(folder.glob("*.xlsx"))) < teams:
+        subprocess.run([sys.executable, str(HERE / "make_data.py"), "--teams", str(teams),
+                        "--sizes", str(rows)], check=True)
+    files = sorted(folder.glob("*.xlsx"))[:teams]
+    py = sys.executable
+    runs = {
+        "report": ([py, "-m", "complaint_xl", "report", str(folder), "--today", AS_OF.isoformat(),
+                    "--json"], (0,)),
+        "export": ([py, "-m", "complaint_xl", "export", str(folder), "--today", AS_OF.isoformat()],
+                   (0,)),
+    }
+    results = {n: Measure(n) for n in ("read", *runs)}
+    for i in range(repeat):
+        samples = [run_child([py, "-c", READ_FLOOR, str(f)]) for f in files]
+        floor = Sample(sum(s.seconds for s in samples), sum(s.cpu for s in samples),
+                       max(s.peak_mb for s in samples))
+        results["read"].samples.append(floor)
+        print(f"  {teams}x{rows:,} read floor (sum) run {i + 1}/{repeat}: {floor.seconds:7.2f} s",
+              flush=True)
+        for name, (argv, ok) in runs.items():
+            with tempfile.TemporaryDirectory(prefix="cxl-bench-") as tmp:
+                out = [*argv, "--out", str(Path(tmp) / "export")] if name == "export" else argv
+                sample = run_child(out, ok)
+            results[name].samples.append(sample)
+            print(f"  {teams}x{rows:,} {name:<8} run {i + 1}/{repeat}: {sample.seconds:7.2f} s "
+                  f"(cpu {sample.cpu:6.2f} s), peak {sample.peak_mb:7.0f} MB", flush=True)
+    return results
+
+
+def teams_table(teams: int, rows: int, results: dict[str, Measure]) -> list[str]:
+    lines = ["| registers | run | median s | cpu s | ratio to the read floors | target | peak MB |",
+             "|---|---|---:|---:|---:|---|---:|"]
+    floor = results["read"].median
+    for name, m in results.items():
+        if name == "read":
+            lines.append(f"| {teams} × {rows:,} | *read floors, summed* | {m.median:.2f} | "
+                         f"{m.cpu:.2f} |  |  | {m.peak_mb:,.0f} (one file) |")
+            continue
+        r = m.median / floor
+        lines.append(f"| {teams} × {rows:,} | {name} | {m.median:.2f} | {m.cpu:.2f} | {r:.2f}x | "
+                     f"{'met' if r <= TARGET else 'MISSED'} (≤ {TARGET}x) | {m.peak_mb:,.0f} |")
+    return lines
+
+
+def write_results(lines: list[str], path: Path = RESULTS, *, markers: tuple[str, str] = (START, END)
+                  ) -> None:
     """Put the block between the markers of RESULTS.md, keeping everything else."""
-    block = "\n".join([START, *lines, END])
+    start, end = markers
+    block = "\n".join([start, *lines, end])
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
@@ -239,7 +295,22 @@ def main() -> None:
     parser.add_argument("--commands", default=",".join(COMMANDS),
                         help="which commands to time (default validate,chase,report)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md")
+    parser.add_argument("--teams", type=int, default=0,
+                        help="N teams' registers of each size in one run (report and export)")
     args = parser.parse_args()
+    if args.teams:
+        header = machine()
+        print("\n".join(header), flush=True)
+        lines = []
+        for rows in args.sizes:
+            lines += teams_table(args.teams, rows, bench_teams(args.teams, rows, args.repeat))
+        print("\n".join(lines))
+        if not args.no_write:
+            command = "python benchmarks/bench.py " + shlex.join(sys.argv[1:])
+            write_results([f"Produced by `{command.strip()}`:", "", *header, "", *lines],
+                          markers=("<!-- bench-teams:start -->", "<!-- bench-teams:end -->"))
+            print(f"written to {RESULTS}")
+        return
     sizes = [1_000, 10_000] if args.quick else args.sizes
     commands = tuple(c for c in args.commands.split(",") if c)
     unknown = set(commands) - set(COMMANDS)

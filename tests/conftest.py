@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import xlsxwriter
+
+# The command line speaks the system locale's language (issue 17): the suite runs as in a
+# bare C locale whatever the developer's shell says; the tests of that choice set their own.
+for _variable in ("LC_ALL", "COMPLAINT_XL_LANG"):
+    os.environ.pop(_variable, None)
+os.environ["LC_MESSAGES"] = "C.UTF-8"
 
 AS_OF = dt.date(2026, 11, 29)
 DATA = Path(__file__).resolve().parent / "data"

@@ -174,15 +174,16 @@ def test_terminal_table_groups_by_row_with_a_summary(tmp_path: Path) -> None:
                                                              type="售后服务"), good(owner=None)])
     result = CliRunner().invoke(cli, ["validate", str(path), "--today", AS_OF.isoformat()])
     lines = result.output.splitlines()
+    assert lines[0] == "共 2 个错误、1 个警告，涉及 2 行（已检查 3 行）。"  # the summary first
+    lines = lines[lines.index("") + 1:]  # the findings, after the counts by rule and by owner
     assert lines[0] == "登记表 第 3 行（跟进：李明）"
     assert re.match(r"  错误  G3 +unknown-type +投诉项目“售后服务”", lines[1])
     assert re.match(r"  警告  C3 +contact-invalid +联系方式“王经理”", lines[2])
     assert lines[3] == "登记表 第 4 行"
     assert re.match(r"  错误  F4 +owner-missing", lines[4])
-    assert lines[-1] == "共 2 个错误、1 个警告，涉及 2 行（已检查 3 行）。"
     english = CliRunner().invoke(cli, ["validate", str(path), "--today", AS_OF.isoformat(),
                                        "--lang", "en"])
-    assert english.output.splitlines()[-1] == "2 errors, 1 warning in 2 rows (3 rows checked)."
+    assert english.output.splitlines()[0] == "2 errors, 1 warning in 2 rows (3 rows checked)."
 
 
 def test_terminal_table_puts_rows_with_errors_first(tmp_path: Path) -> None:
@@ -221,8 +222,8 @@ def test_findings_workbook(tmp_path: Path) -> None:
     assert value.value == "=SUM(A1:A2)" and value.data_type == "s"
     # every cell address links into the register, at the cell, with the sheet name quoted
     link = ws.cell(row=3, column=4).hyperlink
-    # relative to the findings file, as Excel writes it (backslashes, spaces escaped)
-    assert link.target == "..\\登记%20表.xlsx" and link.location == "'投诉''s 表'!C3"
+    # relative to the findings file, forward slashes (Excel on Windows and macOS), spaces escaped
+    assert link.target == "../登记%20表.xlsx" and link.location == "'投诉''s 表'!C3"
     assert ws.cell(row=3, column=4).value == "投诉's 表!C3"
     # an Excel table: filters on every column
     (name, ref), = ws.tables.items()
@@ -234,8 +235,11 @@ def test_findings_workbook(tmp_path: Path) -> None:
                        ["closed-but-ineffective", "效果无效却已结案", "警告", 1, 1]]
     assert wb["按规则汇总"].tables
     by_owner = [[c.value for c in r] for r in wb["按跟进人汇总"].iter_rows()]
-    assert by_owner[0] == ["跟进人员", "错误", "警告", "合计", "closed-but-ineffective",
-                           "contact-invalid", "owner-missing", "unknown-type"]
+    # the rules by their names; each code in its header's note
+    assert by_owner[0] == ["跟进人员", "错误", "警告", "合计", "效果无效却已结案",
+                           "联系方式无效", "跟进人员未填写", "投诉项目不在列表中"]
+    assert [c.comment.text for c in wb["按跟进人汇总"][1][4:]] == [
+        "closed-but-ineffective", "contact-invalid", "owner-missing", "unknown-type"]
     assert by_owner[1:] == [["张伟", 1, 1, 2, 0, 1, 0, 1],
                             ["（未填写跟进人员）", 1, 0, 1, 0, 0, 1, 0],
                             ["李明", 0, 1, 1, 1, 0, 0, 0]]
@@ -253,7 +257,7 @@ def test_findings_workbook_in_english_into_a_folder_with_json(tmp_path: Path) ->
     wb = openpyxl.load_workbook(folder / "findings.xlsx")
     assert wb.sheetnames == ["Findings", "By rule", "By owner"]
     assert wb["Findings"]["F2"].value == "warning"
-    assert wb["Findings"]["D2"].hyperlink.target == "..\\r.xlsx"
+    assert wb["Findings"]["D2"].hyperlink.target == "../r.xlsx"
 
 
 def test_an_empty_findings_workbook_is_still_a_workbook(tmp_path: Path) -> None:

@@ -1,4 +1,8 @@
-"""The command line's own promises: help with examples, one-line errors, shared options."""
+"""The command line's own promises: help with examples, one-line errors, shared options.
+
+Help is checked in every language (the words' ``cli-help.*``); test_cli_language.py checks
+how a language is chosen.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from click.testing import CliRunner
 
 import complaint_xl
 from complaint_xl.cli import cli
+from complaint_xl.words import LANGS, say
 
 COMMANDS = sorted(cli.commands)
 """Every command click knows: a new command is checked without editing this file."""
@@ -22,9 +27,9 @@ REGISTER_COMMANDS = sorted(name for name, command in cli.commands.items()
 
 
 def examples(help_text: str) -> list[list[str]]:
-    """The command lines under the help's "Example:"/"Examples:" heading."""
+    """The command lines under the help's "Example:"/"Examples:" (示例：) heading."""
     lines = help_text.splitlines()
-    heads = [i for i, line in enumerate(lines) if re.fullmatch(r"\s*Examples?:\s*", line)]
+    heads = [i for i, line in enumerate(lines) if re.fullmatch(r"\s*(Examples?:|示例：)\s*", line)]
     assert len(heads) == 1, f"one Example(s): heading in\n{help_text}"
     found = []
     for line in lines[heads[0] + 1:]:
@@ -34,9 +39,9 @@ def examples(help_text: str) -> list[list[str]]:
     return found
 
 
-def help_of(*args: str) -> str:
-    """The help text as `complaint-xl ARGS --help` prints it."""
-    result = CliRunner().invoke(cli, [*args, "--help"], prog_name="complaint-xl")
+def help_of(*args: str, lang: str = "en") -> str:
+    """The help text as `complaint-xl ARGS --lang LANG --help` prints it."""
+    result = CliRunner().invoke(cli, [*args, "--lang", lang, "--help"], prog_name="complaint-xl")
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -48,10 +53,17 @@ def parse(args: list[str]) -> click.Context:
     return command.make_context(args[1], args[2:], parent=click.Context(cli, info_name="complaint-xl"))
 
 
+def usage(lang: str) -> str:
+    """'Usage: ' (English), '用法：' (Chinese): what a help text starts with."""
+    word = say("click.usage", lang)
+    return word if word.endswith("：") else f"{word} "
+
+
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help_with_an_example(command: str) -> None:
-    text = help_of(command)
-    assert text.startswith(f"Usage: complaint-xl {command} [OPTIONS]"), text
+def test_every_command_has_help_with_an_example(command: str, lang: str) -> None:
+    text = help_of(command, lang=lang)
+    assert text.startswith(f"{usage(lang)}complaint-xl {command} [OPTIONS]"), text
     short = cli.commands[command].get_short_help_str(limit=300)
     assert short and short in " ".join(text.split())  # the docstring's first line
     shown = examples(text)
@@ -61,10 +73,12 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
         parse(args)  # every example is a command line click accepts
 
 
-def test_the_group_help_lists_every_command_with_working_examples() -> None:
-    text = help_of()
-    assert text.startswith("Usage: complaint-xl [OPTIONS] COMMAND"), text
-    listed = text.split("\nCommands:\n", 1)[1]
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_group_help_lists_every_command_with_working_examples(lang: str) -> None:
+    text = help_of(lang=lang)
+    assert text.startswith(f"{usage(lang)}complaint-xl [OPTIONS] COMMAND"), text
+    heading = say("click.commands", lang)
+    listed = re.split(rf"\n{heading}[:：]\n", text, maxsplit=1)[1]
     names = [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and
              not line.startswith("   ")]
     assert sorted(names) == COMMANDS
@@ -83,7 +97,7 @@ def test_shared_options_are_on_every_register_command(command: str) -> None:
     assert text.startswith(f"Usage: complaint-xl {command} [OPTIONS] REGISTER"), text
     shown = set(re.findall(r"^ {2}(?:-\w, )?(--[\w-]+)", text, re.MULTILINE))
     assert {"--today", "--json", "--out", "--map", "--country", "--lang", "--date-order",
-            "--help"} <= shown
+            "--sheet", "--help"} <= shown
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -113,3 +127,16 @@ def test_version() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"complaint-xl, version {version('complaint-xl')}\n"
     assert version("complaint-xl") == complaint_xl.__version__  # one version, not two
+
+
+def test_json_text_is_what_json_dumps_writes() -> None:
+    """--json goes through orjson for speed; the text must be json.dumps's to the byte."""
+    import datetime as dt
+    import json
+
+    from complaint_xl.cli.running import json_text
+
+    document = {"register": "登记表 \u2028 \"x\"", "rows": 3, "rate": 0.5625, "none": None,
+                "as_of": dt.date(2026, 12, 4), "at": dt.datetime(2026, 12, 4, 9, 30),
+                "findings": [{"row": 2, "value": "=1+1", "ok": True}], "empty": [], "nested": {}}
+    assert json_text(document) == json.dumps(document, ensure_ascii=False, indent=2, default=str)

@@ -331,6 +331,8 @@ def _read(body: list[list[Any]]) -> tuple[pd.DataFrame, Any]:
 
 def _cell(body: list[list[Any]], excel_row: int, field: str) -> Any:
     rows = [list(STANDARD_HEADER), *body, _ANCHOR]
+    if field not in ORDER:  # no column for it (the lifecycle's fields): read as empty
+        return ""
     row, col = rows[excel_row - 1], ORDER.index(field)
     return row[col] if col < len(row) else ""
 

@@ -502,7 +502,8 @@ def test_lite_registers_what_main_py_holds(dispatched: dict) -> None:
     assert functions == {
         "CXL_WORKDAYS": ["start", "end", "holidays", "settings"],
         "CXL_DEADLINE": ["raised_on", "complaint_type", "severity", "settings", "lists", "holidays"],
-        "CXL_STATUS": ["deadline", "closed", "closed_on", "today", "holidays", "settings"],
+        "CXL_STATUS": ["deadline", "closed", "closed_on", "today", "holidays", "settings",
+                       "paused_from", "paused_to", "extended_to", "followup_on", "closure"],
         "CXL_FINDINGS": ["header", "rows", "settings", "lists", "holidays", "today", "first_row"],
         "CXL_KPI": ["figure", "register", "week", "today", "dimension", "value", "settings", "lists",
                     "holidays"],

@@ -247,7 +247,7 @@ def test_weekly_report_says_the_deadline_passed(weekend: Path, tmp_path: Path) -
     files = write_weekly(report, tmp_path, loaded.settings)
     page = files.html.read_text(encoding="utf-8")
     assert "已过期限（9月19日到期）" in page and "逾期 0 个工作日" not in page
-    cells = [c for r in pc.CalamineWorkbook.from_path(str(files.xlsx)).get_sheet_by_index(0)
+    cells = [c for r in pc.CalamineWorkbook.from_path(str(files.xlsx)).get_sheet_by_name("摘要")
              .to_python() for c in r]
     assert "已过期限（9月19日到期）" in cells
 

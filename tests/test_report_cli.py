@@ -93,13 +93,16 @@ def test_the_files_hold_the_week_and_the_figures_of_the_json(make_xlsx, tmp_path
     assert (totals["new"], totals["closed"], totals["closed_on_time"]) == (2, 3, 1)  # kpi_helpers
     # the workbook: its sheets, and the headline row under the figures' names equal to --json
     book = openpyxl.load_workbook(out / "weekly-2026-W41.xlsx")
-    assert book.sheetnames == ["摘要", "趋势", "按投诉项目", "按支援单位", "按跟进人员", "按客户属性",
-                               "按责任方类别", "按严重程度", "重复投诉", "明细"]
+    assert book.sheetnames == ["筛选统计", "摘要", "趋势", "按投诉项目", "按支援单位", "按跟进人员",
+                               "按客户属性", "按责任方类别", "按严重程度", "交叉分析", "重复投诉", "明细",
+                               "说明"]
     rows = [list(r) for r in book["摘要"].iter_rows(values_only=True)]
     assert rows[0][0].startswith("客户投诉周报 2026-W41")
     head = next(i for i, r in enumerate(rows) if say("figure.new", "zh") in r)
     shown = {label: value for label, value in zip(rows[head], rows[head + 1], strict=True) if label}
-    assert {key: shown[say(f"figure.{key}", "zh")] for key in FIGURES} == totals
+    rate = say("figure.on_time_rate", "zh")
+    shown[rate] = round(shown[rate], 4)  # exact in the sheet (kpi.rates), 4 decimals in the JSON
+    assert {key: shown[say(f"figure.{key}", "zh")] for key in FIGURES} == {k: totals[k] for k in FIGURES}
     # the page: its title and heading name the week
     page = _Texts()
     page.feed((out / "weekly-2026-W41.html").read_text(encoding="utf-8"))

@@ -342,7 +342,8 @@ def test_libreoffice_sees_dropdowns_dates_and_hints(fods: object) -> None:
     conditions = [v["condition"] for v in found]
     for name in ("List_Types", "List_SupportUnits", "List_Closed", "List_Effect", "List_Severity"):
         assert f"of:cell-content-is-in-list({name})" in conditions, name
-    assert sum("cell-content-is-date()" in c for c in conditions) == 3  # raised, deadline, closed on
+    # raised, deadline, closed on, and the lifecycle's five (tests/test_lifecycle_workbook.py)
+    assert sum("cell-content-is-date()" in c for c in conditions) == 8
     hints = {v["help_title"]: v["help_text"] for v in found}
     assert "问题点要具体" in next(t for t in hints if "规范 7" in t)
     assert "xx表示近期售后问题较多" in next(v for t, v in hints.items() if "规范 7" in t)
@@ -355,15 +356,20 @@ def test_libreoffice_sees_the_colour_rules_and_names(fods: object) -> None:
     assert len(targets) == 2  # the seq/deadline cells, and the rest of the row
     for target in targets:
         conditions = [c for t, c in rules if t == target]
-        assert len(conditions) == 3
+        # 4 statuses (closed, paused, overdue, due soon), then the check's two marks (alone
+        # and with a status: test_xl_actions.py)
+        assert len(conditions) in (8, 14)
+        assert sum("CXL_FindingsMask" in c for c in conditions) == len(conditions) - 4
         # The rule of complaint_xl.deadlines (its semantics: tests/test_overdue_rule.py).
-        assert any("INT([.$L4])&lt;TODAY()" in c or "INT([.$L4])<TODAY()" in c for c in conditions)
+        # on the effective deadline: 延期至 (column W) where given, else 解决期限
+        assert any("INT(IF(ISNUMBER([.$W4]);[.$W4];[.$L4]))<TODAY()" in c.replace("&lt;", "<")
+                   for c in conditions)
         assert any("NETWORKDAYS" in c and "DueSoonDays" in c and "HolidayKinds" in c
                    for c in conditions)
     defined = names(fods)
     for name in ("List_Types", "List_SupportUnits", "List_Closed", "List_Effect", "List_Severity",
                  "Holidays", "HolidayKinds", "DueSoonDays", "CXL_Settings", "CXL_Lists",
-                 "CXL_Holidays"):
+                 "CXL_Holidays", "CXL_FindingsMask", "CXL_FindingsKey"):
         assert name in defined, name
     assert defined["DueSoonDays"].endswith("$B$6")
     assert "OFFSET" in defined["List_Types"] and "列表" in defined["List_Types"]

@@ -3,6 +3,9 @@
 What is asserted is what Excel would be asked to do: which sheets are added, how
 many calls write them (one block each), which cells get coloured, that the user's
 rows are never written, deleted or moved, and that a failure is a message box.
+The built workbook's findings mask (its register's colours read the check's marks) is
+tested in test_xl_actions.py; here a book without its names is a workbook without the
+mask, whose cells the check fills itself.
 """
 
 from __future__ import annotations
@@ -32,11 +35,12 @@ from complaint_xl.xl.buttons import (
     report_book,
     run_button,
 )
-from xl_helpers import actions, after_actions, file_sheets, remote_book, sheet_index
+from xl_helpers import actions, after_actions, file_names, file_sheets, remote_book, sheet_index
 
 TODAY = BUILD_DATE
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 REGISTER = "投诉登记"
+MASK = "校验标记"
 # Anything that would delete, insert, move, sort or rewrite cells the user typed.
 DESTRUCTIVE = {"rangeDelete", "rangeInsert", "rangeSort", "tableSort", "sheetDelete", "moveRange",
                "rangeRemoveDuplicates", "rangeClear", "rangeClearContents", "sheetClear",
@@ -53,6 +57,11 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def sheets(workbook: Path) -> dict[str, list[list[Any]]]:
     return file_sheets(workbook)
+
+
+def built_book(workbook: Path, sheets: dict[str, list[list[Any]]]) -> Any:
+    """The built workbook as Excel hands it over: its hidden mask and defined names too."""
+    return remote_book(workbook, sheets, hidden=[MASK], names=file_names(workbook))
 
 
 def on_sheet(book: Any, name: str, func: str | None = None) -> list[dict[str, Any]]:
@@ -75,10 +84,10 @@ def assert_user_rows_untouched(book: Any) -> None:
 # -- 校验 ------------------------------------------------------------------------------------
 
 def test_check_writes_the_findings_sheet_in_one_block(workbook: Path, sheets: dict) -> None:
-    book = remote_book(workbook, sheets)
+    book = built_book(workbook, sheets)
     report = check_book(book, today=TODAY).findings
     assert len(report) > 5 and report.errors >= 3  # the demo's planted mistakes
-    assert actions(book, "addSheet")[0]["args"] == [9, "检查结果"]
+    assert actions(book, "addSheet")[0]["args"] == [10, "检查结果"]  # after the hidden mask
     writes = on_sheet(book, "检查结果", "setValues")
     assert len(writes) == 1
     block = writes[0]["values"]
@@ -99,6 +108,7 @@ def test_check_writes_the_findings_sheet_in_one_block(workbook: Path, sheets: di
     assert funcs[0] == "setScreenUpdating" and actions(book)[0]["args"] == [False]
     assert funcs[-2:] == ["setScreenUpdating", "alert"]
     assert "校验完成" in actions(book, "alert")[0]["args"][0]
+    assert not on_sheet(book, REGISTER)  # the marks go to the mask, not one call here
     assert_user_rows_untouched(book)
 
 
@@ -114,7 +124,8 @@ def expected_marks(report: Any) -> dict[str, set[tuple[int, int]]]:
     return {fill: {c for c, f in fills.items() if f == fill} for fill in HIGHLIGHT.values()}
 
 
-def test_check_colours_exactly_the_offending_cells(workbook: Path, sheets: dict) -> None:
+def test_check_without_the_mask_colours_exactly_the_offending_cells(workbook: Path,
+                                                                    sheets: dict) -> None:
     book = remote_book(workbook, sheets)
     report = check_book(book, today=TODAY).findings
     want = expected_marks(report)
@@ -257,7 +268,7 @@ def _register_sheets(n: int) -> dict[str, list[list[Any]]]:
     frame = make_register(n, as_of=TODAY, seed=5)
     columns = register_columns("zh")
     rows: list[list[Any]] = [[header for _, header in columns]]
-    values = frame[[f for f, _ in columns]].astype(object)
+    values = frame.reindex(columns=[f for f, _ in columns]).astype(object)  # lifecycle: empty
     for record in values.itertuples(index=False):
         rows.append([None if v is None or v is pd.NaT or (isinstance(v, float) and v != v)
                      else v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in record])
@@ -265,7 +276,8 @@ def _register_sheets(n: int) -> dict[str, list[list[Any]]]:
 
 
 def test_calls_per_button_at_10000_rows(tmp_path: Path) -> None:
-    """10,000 rows: chase and report make as many calls as for 200; check adds one per run."""
+    """10,000 rows of a register without the mask: chase and report make as many calls as for
+    200; check adds one per run of cells it fills (test_xl_actions.py: with the mask, none)."""
     counts: dict[int, dict[str, int]] = {}
     for n in (200, 10_000):
         grids = _register_sheets(n)

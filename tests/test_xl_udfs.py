@@ -12,8 +12,10 @@ import pytest
 from complaint_xl.checks import check_register
 from complaint_xl.kpi import weekly
 from complaint_xl.loading import load
+from complaint_xl.register.text import column_letter
 from complaint_xl.workbook import build_workbook
 from complaint_xl.workbook.build import BUILD_DATE
+from complaint_xl.workbook.register_sheet import register_columns
 from complaint_xl.workdays import Calendar
 from complaint_xl.xl.udfs import cxl_deadline, cxl_findings, cxl_kpi, cxl_status, cxl_workdays
 from xl_helpers import file_sheets, remote_book
@@ -21,6 +23,8 @@ from xl_helpers import file_sheets, remote_book
 D = dt.datetime
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 TODAY = D(2026, 11, 27)
+LAST = column_letter(len(register_columns("zh")) - 1)
+"""The register table's last column (新措施, the lifecycle's last)."""
 
 
 def serial(day: dt.date) -> float:
@@ -108,7 +112,7 @@ def test_findings_per_row_are_the_checks_messages(demo: tuple[Any, list[list[Any
     # As Excel passes them with the "range" converter: ranges, whose rows are the sheet's.
     sheet = remote_book(path, file_sheets(path)).sheets["投诉登记"]
     last = 3 + len(table) - 1
-    texts = cxl_findings(sheet.range("A3:S3"), sheet.range(f"A4:S{last}"), None, None, None, TODAY)
+    texts = cxl_findings(sheet.range(f"A3:{LAST}3"), sheet.range(f"A4:{LAST}{last}"), None, None, None, TODAY)
     assert [t[0] for t in texts] == [expected.get(r, "") for r in range(4, last + 1)]
     assert any("与第" in t[0] for t in texts)  # a duplicate names the other row by its number
     # As plain values (rows counted from a header in row 1): the same for row-local checks.
@@ -119,8 +123,8 @@ def test_findings_per_row_are_the_checks_messages(demo: tuple[Any, list[list[Any
             assert plain[r - 4][0] == expected.get(r, ""), r
     # One row alone still gets its own messages.
     vague = int(report.table[report.table["code"].eq("vague-problem")]["row"].iloc[0])
-    alone = cxl_findings(sheet.range("A3:S3"), sheet.range(f"A{vague}:S{vague}"), None, None, None,
-                         TODAY)
+    alone = cxl_findings(sheet.range(f"A3:{LAST}3"), sheet.range(f"A{vague}:{LAST}{vague}"), None,
+                         None, None, TODAY)
     assert alone == expected[vague]
     assert cxl_findings([["a", "b"]], [[1, 2, 3]]) == "区域大小不一致"
     assert cxl_findings([["甲", "乙", "丙"]], [[1, 2, 3]]) == "表头无法识别"

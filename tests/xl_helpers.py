@@ -41,9 +41,30 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def names_json(names: Mapping[str, str], sheets: Sequence[str]) -> list[dict[str, Any]]:
+    """Book-scoped defined names (name -> "='Sheet'!$A$1:$B$9") as the JavaScript clients send them."""
+    out = []
+    for name, refers_to in names.items():
+        sheet, _, cells = refers_to.removeprefix("=").rpartition("!")
+        sheet = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+        out.append({"name": name, "sheet_index": sheets.index(sheet), "address": cells.replace("$", ""),
+                    "book_scope": True, "scope_sheet_name": None, "scope_sheet_index": None,
+                    "refers_to": refers_to})
+    return out
+
+
+def file_names(path: Path) -> dict[str, str]:
+    """A workbook file's book-scoped names that refer to one range (name -> "='Sheet'!$A$1")."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=False, keep_vba=True)
+    return {name: "=" + d.attr_text for name, d in wb.defined_names.items()
+            if d.localSheetId is None and "!" in d.attr_text and "(" not in d.attr_text}
+
+
 def book_json(name: str, sheets: Mapping[str, Sequence[Sequence[Any]]],
-              hidden: Sequence[str] = ()) -> dict[str, Any]:
-    """The remote engine's JSON for a workbook with these sheets (name -> rows)."""
+              hidden: Sequence[str] = (), names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The remote engine's JSON for a workbook with these sheets (name -> rows) and names."""
     payload_sheets = []
     for sheet, rows in sheets.items():
         width = max((len(r) for r in rows), default=0)
@@ -56,7 +77,7 @@ def book_json(name: str, sheets: Mapping[str, Sequence[Sequence[Any]]],
     return {
         "client": "Microsoft Office Scripts", "version": xw.__version__,
         "book": {"name": name, "active_sheet_index": 0, "selection": "A1"},
-        "names": [], "sheets": payload_sheets,
+        "names": names_json(names or {}, list(sheets)), "sheets": payload_sheets,
     }
 
 
@@ -71,9 +92,9 @@ def file_sheets(path: Path) -> dict[str, list[list[Any]]]:
 
 
 def remote_book(name: str | Path, sheets: Mapping[str, Sequence[Sequence[Any]]],
-                hidden: Sequence[str] = ()) -> xw.Book:
+                hidden: Sequence[str] = (), names: Mapping[str, str] | None = None) -> xw.Book:
     """An ``xw.Book`` on the remote engine; ``name`` is what ``book.fullname`` says."""
-    return xw.Book(json=book_json(str(name), sheets, hidden))
+    return xw.Book(json=book_json(str(name), sheets, hidden, names))
 
 
 def actions(book: xw.Book, func: str | None = None) -> list[dict[str, Any]]:
@@ -116,7 +137,9 @@ def after_actions(book: xw.Book, before: Mapping[str, Sequence[Sequence[Any]]], 
                     grid.append([])
                 target = grid[top + i]
                 target.extend([None] * (left + len(row) - len(target)))
-                target[left:left + len(row)] = [None if v == "" else v for v in row]
+                # A leading apostrophe keeps text as text in Excel and is not part of the value.
+                target[left:left + len(row)] = [None if v == "" else v[1:] if isinstance(v, str)
+                                                and v.startswith("'") else v for v in row]
     source = folder / "replayed.xlsx"
     # use_future_functions writes SHEET() as _xlfn.SHEET, the way Excel stores it.
     wb = xlsxwriter.Workbook(str(source), {"strings_to_numbers": False, "strings_to_formulas": False,

@@ -8,7 +8,7 @@ below are imported on first use, so that the command line starts quickly.
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from complaint_xl.lazy import export
+from complaint_xl import lazy  # not its export: complaint_xl.export is the engine export
 
 if TYPE_CHECKING:
     from complaint_xl.checks import Findings, check_register
@@ -45,4 +45,4 @@ def _modules() -> tuple[ModuleType, ...]:
 
 
 def __getattr__(name: str) -> Any:
-    return export(__name__, name, __all__, _modules)
+    return lazy.export(__name__, name, __all__, _modules)

@@ -13,6 +13,12 @@ The definitions are the contract of ``design.md`` (KPI definitions):
 Right after a deadline, on a weekend or holiday, no working day has passed yet: the
 row is overdue with 0 working days. People are then told that the deadline passed on
 that date (:func:`late_texts`), never "overdue 0 working days".
+
+The deadline the rule is applied to is the *effective* one (:func:`effective_deadlines`,
+the complaint's lifecycle in design.md): the written or derived deadline (derived with
+the key accounts' SLA where the team set one), moved by the working days the complaint
+was paused waiting for the customer, or replaced by an agreed extension. A row paused
+today is neither overdue nor due soon.
 """
 
 from __future__ import annotations
@@ -23,19 +29,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from complaint_xl.register.text import map_unique
+from complaint_xl.register.reader import sla_days
+from complaint_xl.register.schema import KEY_ACCOUNT_ATTRS
+from complaint_xl.register.text import fold, map_unique
+from complaint_xl.settings import Settings
 from complaint_xl.words import Phrase, phrase, say
 from complaint_xl.workdays import Calendar, to_days
 
 __all__ = [
     "DeadlineStatus",
+    "EffectiveDeadlines",
     "deadline_status",
     "deadline_suspect",
     "due_text",
     "due_texts",
+    "effective_deadlines",
+    "key_accounts",
     "late_phrase",
     "late_text",
     "late_texts",
+    "moved_deadlines",
+    "moved_phrase",
+    "moved_texts",
     "passed_text",
 ]
 
@@ -70,19 +85,21 @@ def _day(value: Any) -> np.datetime64:
 
 
 def deadline_status(deadline: Any, is_closed: Any, today: Any, calendar: Calendar,
-                    due_soon_days: int) -> DeadlineStatus:
+                    due_soon_days: int, paused: Any = False) -> DeadlineStatus:
     """Overdue, due soon and working days late of every row, in whole arrays.
 
-    ``deadline``: dates (NaT or None where there is none: such a row is neither overdue
-    nor due soon); ``is_closed``: booleans; ``today``: the as-of day; ``due_soon_days``:
-    the settings' N (到期提醒). The one rule behind the chase, the KPIs, ``cxl_status``
-    and the workbook's colours.
+    ``deadline``: dates, the effective ones (NaT or None where there is none: such a row
+    is neither overdue nor due soon); ``is_closed``: booleans; ``today``: the as-of day;
+    ``due_soon_days``: the settings' N (到期提醒); ``paused``: booleans, rows waiting for
+    the customer today (:attr:`EffectiveDeadlines.paused_now`), which are neither. The one
+    rule behind the chase, the KPIs, ``cxl_status`` and the workbook's colours.
     """
     days = to_days(deadline)
     closed = np.broadcast_to(np.asarray(is_closed, dtype=bool), days.shape)
+    waiting = np.broadcast_to(np.asarray(paused, dtype=bool), days.shape)
     day = _day(today)
     has = ~np.isnat(days)
-    open_ = ~closed & has
+    open_ = ~closed & has & ~waiting
     # Calendar.count is signed: workdays(today, deadline) = -workdays(deadline, today).
     to_deadline = calendar.count(np.full(days.shape, day), days).reshape(days.shape)
     overdue = open_ & (days < day)
@@ -109,6 +126,118 @@ def deadline_suspect(deadline: Any, raised_on: Any, derived: Any) -> np.ndarray:
     """
     early = to_days(deadline) < to_days(raised_on)  # NaT compares False
     return early & ~np.asarray(derived, dtype=bool)
+
+
+# -- the effective deadline ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class EffectiveDeadlines:
+    """Each row's deadline after the key accounts' SLA, pauses and extensions, as of one day.
+
+    Arrays of the frame's length; dates are ``datetime64[D]`` (NaT where there is none).
+    """
+
+    deadline: np.ndarray
+    """The effective deadline: ``extended_to`` where set, else ``original`` moved by
+    ``paused_workdays`` working days."""
+    original: np.ndarray
+    """The deadline as written, or derived from the SLA (the key accounts' where set)."""
+    sla: np.ndarray
+    """The SLA in working days of each row: per type, shorter for major complaints and key
+    accounts (``int64``)."""
+    key_account: np.ndarray
+    """The customer is a key account (大客户: the 列表 sheet names it, or its attribute says so)."""
+    paused_workdays: np.ndarray
+    """Working days paused (``int64``, 0 when not): paused_from through paused_to, both
+    counted; an open pause through today (through closed_on for a closed row)."""
+    paused_now: np.ndarray
+    """Open and waiting for the customer today: paused_from <= today, paused_to empty or
+    today or later."""
+    extended: np.ndarray
+    """``extended_to`` is set and replaced the deadline."""
+
+    @property
+    def moved(self) -> np.ndarray:
+        """The effective deadline differs from the original because of a pause or extension."""
+        return self.extended | ((self.paused_workdays > 0) & ~np.isnat(self.original))
+
+
+def _days(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A date column as ``datetime64[D]``; all NaT when the frame has no such column."""
+    if name not in frame:
+        return np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
+    return to_days(frame[name])
+
+
+def key_accounts(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """Key account: named in the settings' 大客户 list, or its attribute says so."""
+    listed = {fold(a).lower() for a in settings.key_accounts}
+    by_name = map_unique(frame["customer"],
+                         lambda c: isinstance(c, str) and fold(c).lower() in listed)
+    by_attr = map_unique(frame["customer_attr"],
+                         lambda a: isinstance(a, str) and fold(a).lower().replace(" ", "")
+                         in KEY_ACCOUNT_ATTRS)
+    return by_name.to_numpy(dtype=bool) | by_attr.to_numpy(dtype=bool)
+
+
+def effective_deadlines(frame: pd.DataFrame, settings: Settings, calendar: Calendar,
+                        as_of: Any) -> EffectiveDeadlines:
+    """The one answer to "by when?" for every row (design.md, the complaint's lifecycle).
+
+    A register without the lifecycle columns, and a team without a key-account SLA, get
+    the deadline as read: nothing moves. An extension replaces the deadline rather than
+    adding to the pauses: the date agreed with the customer is the date.
+    """
+    key = key_accounts(frame, settings)
+    sla = sla_days(frame, settings)
+    original = _days(frame, "deadline")
+    if settings.sla_key_account_days is not None:
+        sla = np.where(key, np.minimum(sla, settings.sla_key_account_days), sla)
+        again = key & frame["deadline_derived"].to_numpy(dtype=bool)
+        if again.any():
+            original = original.copy()
+            original[again] = calendar.add(_days(frame, "raised_on")[again], sla[again])
+    return moved_deadlines(original, frame["is_closed"], _days(frame, "closed_on"),
+                           _days(frame, "paused_from"), _days(frame, "paused_to"),
+                           _days(frame, "extended_to"), calendar, as_of, sla=sla,
+                           key_account=key)
+
+
+def moved_deadlines(original: Any, is_closed: Any, closed_on: Any, paused_from: Any,
+                    paused_to: Any, extended_to: Any, calendar: Calendar, as_of: Any, *,
+                    sla: Any = None, key_account: Any = None) -> EffectiveDeadlines:
+    """The pauses and extensions part of :func:`effective_deadlines`, on plain 1-D arrays of
+    dates (any form :func:`~complaint_xl.workdays.to_days` reads) and booleans: for a caller
+    that has cells, not a register frame (``cxl_status``). ``sla`` and ``key_account`` are
+    carried into the result as given (0 and False when None)."""
+    original = to_days(original)
+    n = len(original)
+    today = _day(as_of)
+    closed = np.broadcast_to(np.asarray(is_closed, dtype=bool), (n,))
+    start, stop, closed_on = to_days(paused_from), to_days(paused_to), to_days(closed_on)
+    started = ~np.isnat(start) & (start <= today)
+    paused = np.zeros(n, dtype=np.int64)
+    if started.any():
+        open_end = np.where(closed & ~np.isnat(closed_on), closed_on, today)
+        end = np.where(np.isnat(stop), open_end, stop)
+        at = np.flatnonzero(started & (end >= start))  # paused_to before paused_from: no pause
+        # paused_from through end, both counted: the half-open (paused_from - 1, end]
+        paused[at] = calendar.count(start[at] - np.timedelta64(1, "D"), end[at]).astype(np.int64)
+    paused_now = ~closed & started & (np.isnat(stop) | (stop >= today))
+    extended_to = to_days(extended_to)
+    extended = ~np.isnat(extended_to)
+    deadline = original
+    shift = np.flatnonzero((paused > 0) & ~np.isnat(original) & ~extended)
+    if len(shift):
+        deadline = original.copy()
+        deadline[shift] = calendar.add(original[shift], paused[shift])
+    deadline = np.where(extended, extended_to, deadline)
+    return EffectiveDeadlines(
+        deadline=deadline, original=original,
+        sla=np.zeros(n, dtype=np.int64) if sla is None else np.asarray(sla, dtype=np.int64),
+        key_account=np.zeros(n, dtype=bool) if key_account is None else np.asarray(
+            key_account, dtype=bool),
+        paused_workdays=paused, paused_now=paused_now, extended=extended)
 
 
 # -- words ----------------------------------------------------------------------------
@@ -161,3 +290,41 @@ def due_texts(workdays_left: Any, lang: str = "zh") -> np.ndarray:
     words = map_unique(pd.Series(np.where(ahead, n, 0).astype(np.int64)),
                        lambda k: None if k is None else due_text(k, lang)).to_numpy()
     return np.where(ahead, words, None).astype(object).reshape(np.shape(workdays_left))
+
+
+def moved_phrase(paused_workdays: int, extended_to: Any = None, original: Any = None
+                 ) -> Phrase | None:
+    """Why a deadline moved, said later: '延期至 12-31' / 'extended to 31 Dec', or
+    '暂停 5 个工作日' / 'paused 5 working days'; with ``original``, the deadline it moved
+    from too. None when it did not move."""
+    if extended_to is not None and not pd.isna(extended_to):
+        why = phrase("deadline.extended", date=pd.Timestamp(extended_to))
+    elif int(paused_workdays) > 0:
+        n = int(paused_workdays)
+        why = phrase("deadline.paused-one") if n == 1 else phrase("deadline.paused", n=n)
+    else:
+        return None
+    if original is None or pd.isna(original):
+        return why
+    return phrase("deadline.moved", why=why, original=pd.Timestamp(original))
+
+
+def moved_texts(paused_workdays: Any, extended: Any, deadline: Any, lang: str = "zh",
+                original: Any = None) -> np.ndarray:
+    """:func:`moved_phrase` for whole columns (None where the deadline did not move), once
+    per distinct reason; ``deadline`` is the effective one (the extension's date)."""
+    n = np.nan_to_num(np.asarray(paused_workdays, dtype="float64").ravel()).astype(np.int64)
+    # NaN (a column filled in where records were joined) is truthy: it must read as not extended.
+    ext = pd.Series(np.asarray(extended, dtype=object).ravel()).fillna(False).to_numpy(dtype=bool)
+    days = to_days(deadline).ravel()
+    was = to_days(original).ravel() if original is not None else np.full(len(n), None)
+    out = np.full(len(n), None, dtype=object)
+    moved = np.flatnonzero(ext | (n > 0))  # words only for the rows that moved
+    said: dict[tuple[Any, ...], str | None] = {}
+    for i in moved.tolist():
+        key = (0 if ext[i] else int(n[i]), days[i] if ext[i] else None, was[i])
+        if key not in said:
+            reason = moved_phrase(key[0], key[1], key[2])
+            said[key] = None if reason is None else reason.say(lang)
+        out[i] = said[key]
+    return out.reshape(np.shape(paused_workdays))

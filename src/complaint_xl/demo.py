@@ -15,7 +15,7 @@ __all__ = ["run_demo", "write_demo_register"]
 
 def write_demo_register(path: Path, *, today: dt.date, lang: str = "zh", rows: int = 240) -> Path:
     """The demo team's register: a title row, planted mistakes, staff and settings sheets."""
-    frame = make_register(rows, as_of=today, seed=2026)
+    frame = make_register(rows, as_of=today, seed=2026, lifecycle=True)
     return write_register_xlsx(frame, path, lang=lang,
                                title=say("demo.title", lang),
                                extra_sheets=sample_settings_sheets(lang))
@@ -26,14 +26,16 @@ def run_demo(out: Path, *, today: dt.date, lang: str = "zh",
     """Write the sample register into ``out`` and run validate, chase and report on it.
 
     The jobs are those of the command line (:mod:`complaint_xl.jobs`); their warnings
-    are raised again for the caller to tell, as the commands do.
+    are raised again for the caller to tell, as the commands do. Every path it prints
+    is absolute, as the jobs' own summaries print theirs, so that each can be opened
+    from wherever the lines are read.
     """
     from complaint_xl.jobs import run_chase, run_report, run_validate
     from complaint_xl.loading import load
     from complaint_xl.outputs.findings_text import summary_line
     from complaint_xl.workbook import build_workbook
 
-    folder = ensure_folder(out)
+    folder = ensure_folder(out).absolute()
     register = write_demo_register(folder / say("demo.register-file", lang), today=today, lang=lang)
     written = [register]
     echo(say("demo.register", lang, path=register))

@@ -20,7 +20,8 @@ from complaint_xl.settings import Settings, read_settings
 from complaint_xl.words import listing, phrase, preload
 from complaint_xl.workdays import Calendar
 
-__all__ = ["NEEDED", "Loaded", "load", "load_grids", "make_calendar", "require_columns"]
+__all__ = ["NEEDED", "Loaded", "load", "load_grids", "make_calendar", "read_settings_file",
+           "require_columns"]
 
 NEEDED: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "chase": (("owner",), ("deadline", "raised_on")),
@@ -120,6 +121,21 @@ def load_grids(
                              grids={n: grids[n] for n in grids if sheet_role(n) is None})
     book.join()
     return Loaded(register, settings, calendar, as_of)
+
+
+def read_settings_file(path: str | Path) -> Settings:
+    """The settings of one workbook (``--settings``): its 设置, 人员, 列表, 节假日 … sheets,
+    for every register of a run (one team workbook template, many registers).
+
+    Raises :class:`~complaint_xl.errors.UnusableFile` for a file that cannot be read, and
+    UsageError for one without any settings sheet (the run would silently use defaults).
+    """
+    book = open_book(path)
+    names = [n for n in book.sheet_names if sheet_role(n) not in (None, "tool")]
+    if not names:
+        raise UsageError("settings-file-empty", path=str(book.path))
+    grids = book.grids()
+    return read_settings({n: grids[n].rows for n in names}, source=str(book.path))
 
 
 def require_columns(loaded: Loaded, command: str) -> None:

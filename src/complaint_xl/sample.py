@@ -4,7 +4,9 @@ Rows are generated with numpy in whole columns (a million rows take seconds), fr
 seed, against the team's calendar, so deadlines and closing dates are consistent.
 ``clean=True`` gives a register that should raise no error at all; otherwise a few
 typical mistakes are planted (a vague problem, 售后服务 for 售后, a text date, a
-missing owner, a deadline before the raised date, a duplicate entry).
+missing owner, a deadline before the raised date, a duplicate entry). ``lifecycle=True``
+fills the lifecycle's columns too (:func:`fill_lifecycle`: acceptance, pauses, extensions,
+abnormal closures, follow-up calls, new actions), each case at least once.
 """
 
 from __future__ import annotations
@@ -17,22 +19,24 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from complaint_xl.register.schema import DEFAULT_TYPES, FIELDS
+from complaint_xl.register.schema import ALL_FIELDS, DEFAULT_TYPES, FIELDS, LIFECYCLE_FIELDS
 from complaint_xl.words import say
 from complaint_xl.workdays import Calendar, CalendarWarning
 
 __all__ = [
     "SAMPLE_STAFF",
     "TEMPLATE_COLUMNS",
+    "fill_lifecycle",
     "make_register",
     "sample_settings_sheets",
     "write_register_xlsx",
 ]
 
 TEMPLATE_COLUMNS: Final[tuple[str, ...]] = tuple(
-    f.name for f in FIELDS if f.name not in ("customer_attr",)
+    f.name for f in (*FIELDS, *LIFECYCLE_FIELDS) if f.name not in ("customer_attr",)
 )
-"""The product template's columns, in the seed's order plus 结案日期 and 严重程度."""
+"""The product template's columns: the seed's order plus 结案日期 and 严重程度, then the
+lifecycle's (受理日期 … 新措施)."""
 
 SAMPLE_STAFF: Final[tuple[tuple[str, str, str, str, str], ...]] = (
     # name, e-mail, superior, role, support unit answered for
@@ -93,23 +97,25 @@ def _pick(rng: np.random.Generator, values: tuple[str, ...] | list[str], n: int,
 
 
 def make_register(n: int = 200, *, as_of: dt.date | None = None, seed: int = 7,
-                  clean: bool = False, weeks: int = 12,
-                  calendar: Calendar | None = None) -> pd.DataFrame:
+                  clean: bool = False, weeks: int = 12, calendar: Calendar | None = None,
+                  lifecycle: bool = False) -> pd.DataFrame:
     """A register of ``n`` complaints raised over the ``weeks`` before ``as_of``.
 
     Columns are the canonical field names (customer carries its attribute in
-    brackets, as typed in the seed's sheet); dates are ``datetime64``.
+    brackets, as typed in the seed's sheet); dates are ``datetime64``. ``lifecycle`` adds
+    the lifecycle's columns (:func:`fill_lifecycle`, from a stream of its own: the other
+    columns are the same either way).
     """
     as_of = as_of or dt.date.today()
     calendar = calendar or Calendar()
     with warnings.catch_warnings():
         # Closing days past as_of are computed and then dropped; their year may be unknown.
         warnings.simplefilter("ignore", CalendarWarning)
-        return _make(n, as_of, seed, clean, weeks, calendar)
+        return _make(n, as_of, seed, clean, weeks, calendar, lifecycle)
 
 
 def _make(n: int, as_of: dt.date, seed: int, clean: bool, weeks: int,
-          calendar: Calendar) -> pd.DataFrame:
+          calendar: Calendar, lifecycle: bool = False) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     end = np.datetime64(as_of, "D")
     raised = end - rng.integers(1, weeks * 7, size=n).astype("timedelta64[D]")
@@ -170,8 +176,121 @@ def _make(n: int, as_of: dt.date, seed: int, clean: bool, weeks: int,
     })
     frame = frame.sort_values("raised_on", kind="stable").reset_index(drop=True)
     frame["seq"] = np.arange(1, n + 1)
+    if lifecycle:
+        fill_lifecycle(frame, as_of, calendar, seed=seed)
     if not clean and n >= 12:
         _plant_mistakes(frame, rng)
+    return frame
+
+
+_ABNORMAL_REASON: Final[str] = (
+    "客户要求按原价全额退货并赔偿停工损失，超出合同约定和公司退换货政策，多次协商未达成一致")
+_NEW_ACTION: Final[str] = "更换供应商批次，来料增加甲醛与含水率抽检，QA 两周后复检"
+
+
+def _back(calendar: Calendar, today: np.datetime64, k: int) -> np.datetime64:
+    """The working day k working days before ``today`` (counted over (day, today])."""
+    days = today - np.arange(0, 7 * k + 30).astype("timedelta64[D]")
+    counts = calendar.count(days, np.full(len(days), today))
+    return days[(counts == k) & calendar.is_workday(days)][0]
+
+
+def _add(calendar: Calendar, days: np.ndarray, n: np.ndarray | int) -> np.ndarray:
+    """``calendar.add`` that also takes 0 (the day itself)."""
+    n = np.broadcast_to(np.asarray(n, dtype=np.int64), days.shape)
+    return np.where(n == 0, days, calendar.add(days, np.maximum(n, 1)))
+
+
+def fill_lifecycle(frame: pd.DataFrame, as_of: dt.date, calendar: Calendar, *,
+                   seed: int = 7) -> pd.DataFrame:
+    """Fill the lifecycle's columns of a sample register in place, as a team would, so that a
+    demo shows every case: most complaints accepted the same or next working day, a few late
+    and two open ones not yet; finished pauses, one open pause and one beyond 最长暂停 (10);
+    extensions (one not told to the customer, one too long); abnormal closures (one without
+    its approver); follow-up calls, mostly 满意, some 基本满意, a 不满意 in the last complete
+    week, a few calls overdue; and ineffective actions with and without a new one.
+    """
+    rng = np.random.default_rng(seed + 1_000)  # its own stream: the other columns stay
+    n = len(frame)
+    nat = np.datetime64("NaT", "D")
+    today = np.datetime64(as_of, "D")
+    raised = frame["raised_on"].to_numpy(dtype="datetime64[D]")
+    deadline = frame["deadline"].to_numpy(dtype="datetime64[D]")
+    closed_on = frame["closed_on"].to_numpy(dtype="datetime64[D]")
+    closed = ~np.isnat(closed_on)
+    age = calendar.count(raised, np.full(n, today))
+    taken: set[int] = set()
+
+    def pick(mask: np.ndarray, k: int) -> np.ndarray:
+        """k rows of ``mask`` not picked before (fewer if there are not enough)."""
+        pool = [i for i in np.flatnonzero(mask).tolist() if i not in taken]
+        chosen = rng.choice(pool, size=min(k, len(pool)), replace=False) if pool else []
+        taken.update(int(i) for i in chosen)
+        return np.asarray(chosen, dtype=np.int64)
+
+    # 受理: same day, next working day, now and then 2-3 days late; two open ones not yet.
+    lag = rng.choice([0, 1, 2, 3], size=n, p=[0.70, 0.25, 0.03, 0.02])
+    accepted = _add(calendar, raised, lag)
+    accepted[accepted > today] = nat
+    accepted[pick(~closed & (age >= 3), 2)] = nat
+    monday = today - np.timedelta64(dt.date.fromisoformat(str(today)).weekday() + 7, "D")
+    in_week = (raised >= monday) & (raised < monday + np.timedelta64(7, "D"))
+    late_one = pick(in_week, 1)  # the report's week has a late acceptance too
+    accepted[late_one] = _add(calendar, raised[late_one], 3)
+    # 暂停: finished pauses on open and closed rows, one open pause, one beyond 最长暂停.
+    paused_from = np.full(n, nat)
+    paused_to = np.full(n, nat)
+    for rows, start, length in ((pick(~closed & (age >= 12), 4), 2, rng.integers(2, 6, 4)),
+                                (pick(closed & (calendar.count(raised, closed_on) >= 6), 2), 1,
+                                 np.array([3, 3]))):
+        paused_from[rows] = _add(calendar, raised[rows], start)
+        paused_to[rows] = _add(calendar, paused_from[rows], length[:len(rows)])
+    for k in (4, 13):  # open since k working days: within 最长暂停, and beyond it
+        since = _back(calendar, today, k)
+        paused_from[pick(~closed & (raised < since) & (deadline >= since), 1)] = since
+    # 延期至 (with 已告知客户): agreed extensions; one not told, one past 最长延期 (15).
+    extended_to = np.full(n, nat)
+    informed = np.full(n, None, dtype=object)
+    late = closed & (closed_on > deadline) & (closed_on <= _add(calendar, deadline, 10))
+    week_closed = closed & (closed_on >= monday) & (closed_on <= _add(calendar, deadline, 12))
+    for rows, days, told in ((pick(~closed & (age >= 5), 3), 8, "是"),
+                             (pick(~closed & (age >= 5), 1), 6, None),
+                             (pick(~closed & (age >= 5), 1), 22, "是"),
+                             (pick(week_closed, 1), 0, "已告知"),
+                             (pick(late, 2), 0, "是")):
+        extended_to[rows] = (_add(calendar, deadline[rows], days) if days
+                             else np.maximum(closed_on[rows], _add(calendar, deadline[rows], 3)))
+        informed[rows] = told
+    # 结案方式: 正常, and two abnormal closures of the last two weeks (one without approver).
+    kind = np.where(closed, "正常", None).astype(object)
+    reason = np.full(n, None, dtype=object)
+    approver = np.full(n, None, dtype=object)
+    recent = closed & (calendar.count(closed_on, np.full(n, today)) <= 10)
+    for i, who in zip(pick(recent, 2).tolist(), ("孙建国", None), strict=False):
+        kind[i], reason[i], approver[i] = "非正常", _ABNORMAL_REASON, who
+    # 回访 and 满意度: most closures called back within a few days; a few calls overdue.
+    since = calendar.count(closed_on, np.full(n, today))
+    call = _add(calendar, closed_on, rng.integers(1, 5, n))
+    called = closed & (rng.random(n) < 0.93) & (call <= today)
+    followup = np.where(called, call, nat)
+    satisfaction = np.where(called, rng.choice(["满意", "基本满意", "不满意", "非常满意"], size=n,
+                                               p=[0.68, 0.2, 0.04, 0.08]), None).astype(object)
+    last_week = called & (followup >= monday) & (followup < monday + np.timedelta64(7, "D"))
+    satisfaction[pick(last_week, 1)] = "不满意"
+    # 新措施: after an ineffective corrective action, written for about half of them.
+    ineffective = np.flatnonzero(closed & frame["effect"].eq("无效").to_numpy())
+    new_action = np.full(n, None, dtype=object)
+    new_action[ineffective[::2]] = _NEW_ACTION
+    for name, values in (("accepted_on", accepted), ("paused_from", paused_from),
+                         ("paused_to", paused_to), ("extended_to", extended_to)):
+        frame[name] = pd.to_datetime(values)
+    frame["customer_informed"] = informed
+    frame["closure_kind"] = kind
+    frame["abnormal_reason"] = reason
+    frame["approved_by"] = approver
+    frame["followup_on"] = pd.to_datetime(followup)
+    frame["satisfaction"] = satisfaction
+    frame["new_action"] = new_action
     return frame
 
 
@@ -205,7 +324,7 @@ def write_register_xlsx(frame: pd.DataFrame, path: str | Path, *, sheet: str = "
     from complaint_xl.outputs.files import atomic_path
     from complaint_xl.outputs.xlsx import write_text
 
-    labels = {f.name: f.header(lang) for f in FIELDS}
+    labels = {f.name: f.header(lang) for f in ALL_FIELDS}
     columns = [c for c in frame.columns if c in labels]
     target = Path(path)
     with atomic_path(target) as tmp:

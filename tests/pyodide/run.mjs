@@ -1,10 +1,12 @@
 // Run a Python script inside Pyodide under Node, offline, from the cache that
 // scripts/pyodide-setup fills (.pyodide/ by default).
 //
-//   node tests/pyodide/run.mjs [--cache DIR] [--wheel PATH]... [--file PATH=/emfs/path]... [SCRIPT | -]
+//   node tests/pyodide/run.mjs [--cache DIR] [--with GROUP]... [--wheel PATH]... [--file PATH=/emfs/path]...
+//                              [SCRIPT | -]
 //
 // Loads Pyodide from <cache>/pyodide-<version>/ (loadPyodide's indexURL), its own
 // packages listed in <cache>/manifest.json from there (pyodide-lock.json resolves them),
+// and those of each GROUP the manifest lists apart (--with charts: matplotlib),
 // installs the pure wheels of the manifest and each --wheel with micropip from the
 // Emscripten file system (deps=False: micropip never looks anything up), copies each
 // --file into the Emscripten file system, then runs SCRIPT (a file, or "-" / nothing
@@ -48,12 +50,14 @@ const argv = process.argv.slice(2);
 let cache = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..", ".pyodide");
 const wheels = [];
 const files = [];
+const groups = [];
 let script = "-";
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--cache") cache = path.resolve(argv[++i]);
   else if (a === "--wheel") wheels.push(path.resolve(argv[++i]));
   else if (a === "--file") files.push(argv[++i]);
+  else if (a === "--with") groups.push(argv[++i]);
   else if (a.startsWith("--")) fail(`unknown option ${a}`);
   else script = a;
 }
@@ -74,7 +78,12 @@ const log = (s) => process.stderr.write(`${s}\n`);
 const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
 const pyodide = await loadPyodide({ indexURL, stdout: log, stderr: log, packageCacheDir: indexURL });
 lap("start");
-await pyodide.loadPackage(Object.keys(manifest.official), { messageCallback: log, errorCallback: log });
+const packages = Object.keys(manifest.official);
+for (const group of groups) {
+  if (!manifest[group] || group === "wheels") fail(`${manifestPath} lists no package group ${group}: run scripts/pyodide-setup`);
+  packages.push(...Object.keys(manifest[group]));
+}
+await pyodide.loadPackage(packages, { messageCallback: log, errorCallback: log });
 lap("official_packages");
 
 const emfsWheels = [];

@@ -15,25 +15,65 @@ from typing import Any, Final
 
 import pandas as pd
 
-__all__ = ["ITEM_COLUMNS", "JSON_KEYS", "ChaseOutputs", "ChaseResult", "records"]
+__all__ = [
+    "FOLLOWUP_COLUMNS",
+    "ITEM_COLUMNS",
+    "JSON_KEYS",
+    "LIFECYCLE_LISTS",
+    "NEW_ACTION_COLUMNS",
+    "PAUSED_COLUMNS",
+    "ChaseOutputs",
+    "ChaseResult",
+    "records",
+]
 
 ITEM_COLUMNS: Final[tuple[str, ...]] = (
     "status", "level", "workdays_overdue", "workdays_left", "sheet", "row", "seq", "owner",
     "superior", "customer", "customer_attr", "key_account", "type", "severity", "is_major",
     "raised_on", "deadline", "deadline_derived", "deadline_suspect", "support_unit",
-    "support_need", "progress", "problem",
+    "support_need", "progress", "problem", "deadline_original", "paused_workdays", "extended",
 )
 """Columns of :attr:`ChaseResult.items`, in the order the chase list shows them.
 
 ``deadline_suspect``: the deadline is before the raised date (validate's error
-``deadline-before-raised``); the item is still chased, with a note to check it."""
+``deadline-before-raised``); the item is still chased, with a note to check it.
+``deadline`` is the effective deadline; ``deadline_original`` the one before pauses and
+extensions, ``paused_workdays`` and ``extended`` say why it moved
+(:func:`complaint_xl.deadlines.moved_texts` words it)."""
+
+PAUSED_COLUMNS: Final[tuple[str, ...]] = (
+    *ITEM_COLUMNS, "paused_from", "paused_to", "pause_too_long")
+"""Columns of :attr:`ChaseResult.paused`: ``paused_workdays`` counts the pause through today;
+``pause_too_long``: beyond the settings' 最长暂停, for its owner to follow up."""
+FOLLOWUP_COLUMNS: Final[tuple[str, ...]] = (
+    *ITEM_COLUMNS, "closed_on", "followup_deadline", "workdays_since_closed", "workdays_late")
+"""Columns of :attr:`ChaseResult.followup_due`: the call was due by ``followup_deadline`` (回访时限
+working days after closed_on) and is ``workdays_late`` working days late."""
+NEW_ACTION_COLUMNS: Final[tuple[str, ...]] = (*ITEM_COLUMNS, "closed_on", "effect")
+"""Columns of :attr:`ChaseResult.new_action_due`."""
+LIFECYCLE_LISTS: Final[tuple[str, ...]] = ("paused", "followup_due", "new_action_due")
+"""The lifecycle's lists of ``chase --json`` (design.md), as :class:`ChaseResult` names them."""
 
 JSON_KEYS: Final[tuple[str, ...]] = (
     "row", "seq", "owner", "customer", "type", "deadline", "workdays_overdue", "level",
     "sheet", "customer_attr", "key_account", "severity", "support_unit", "support_need",
-    "deadline_derived", "workdays_left", "deadline_suspect",
+    "deadline_derived", "workdays_left", "deadline_suspect", "deadline_original",
+    "paused_workdays", "extended",
 )
-"""The keys of an item in ``chase --json`` (contract in design.md), in order."""
+"""The keys of an item in ``chase --json`` (contract in design.md), in order; the lifecycle's
+lists add their own columns after these."""
+_OWN_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "paused": PAUSED_COLUMNS[len(ITEM_COLUMNS):],
+    "followup_due": FOLLOWUP_COLUMNS[len(ITEM_COLUMNS):],
+    "new_action_due": NEW_ACTION_COLUMNS[len(ITEM_COLUMNS):],
+}
+_DATES: Final[tuple[str, ...]] = (
+    "deadline", "deadline_original", "paused_from", "paused_to", "closed_on", "followup_deadline")
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in _DATES or c == "raised_on"
+                                      else object) for c in columns})
 
 
 @dataclass
@@ -60,6 +100,17 @@ class ChaseResult:
     due_soon_days: int = 2
     escalate_after: tuple[int, int] = (3, 10)
     """The settings' thresholds for levels 2 and 3 (working days overdue), for the reports."""
+    paused: pd.DataFrame = field(default_factory=lambda: _empty(PAUSED_COLUMNS))
+    """Open complaints waiting for the customer today (columns :data:`PAUSED_COLUMNS`),
+    pauses beyond 最长暂停 first; never escalated."""
+    followup_due: pd.DataFrame = field(default_factory=lambda: _empty(FOLLOWUP_COLUMNS))
+    """Closed complaints without a follow-up call more than 回访时限 working days after closing
+    (columns :data:`FOLLOWUP_COLUMNS`), the latest first."""
+    new_action_due: pd.DataFrame = field(default_factory=lambda: _empty(NEW_ACTION_COLUMNS))
+    """Closed complaints whose effect is 无效 with no 新措施 (columns :data:`NEW_ACTION_COLUMNS`)."""
+    pause_max_days: int = 10
+    followup_days: int = 5
+    """The settings' 最长暂停 and 回访时限, for the reports."""
     _summaries: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False,
                                                 compare=False)  # not carried over by replace()
 
@@ -84,12 +135,39 @@ class ChaseResult:
             self._summaries["unit"] = _summary(asked, "support_unit", [])
         return self._summaries["unit"].copy()
 
+    def lifecycle(self, owner: str | None = None) -> dict[str, pd.DataFrame]:
+        """The lifecycle's lists (paused, followup_due, new_action_due), of one owner when given
+        (None: every owner's), for a draft's own short sections."""
+        lists = {name: getattr(self, name) for name in LIFECYCLE_LISTS}
+        if owner is None:
+            return lists
+        return {name: items[items["owner"].eq(owner).to_numpy(dtype=bool)]
+                for name, items in lists.items()}
+
+    def lifecycle_by_owner(self) -> pd.DataFrame:
+        """Per owner (missing owner as None): paused (and beyond 最长暂停), follow-ups due, new
+        actions due; owners with most to do first."""
+        parts = [pd.DataFrame({"owner": items["owner"], "superior": items["superior"],
+                               name: 1, "pause_too_long": items.get("pause_too_long", False)})
+                 for name, items in self.lifecycle().items() if len(items)]
+        counts = ["paused", "pause_too_long", "followup_due", "new_action_due"]
+        if not parts:
+            return pd.DataFrame(columns=["owner", "superior", *counts])
+        joined = pd.concat(parts, ignore_index=True)
+        joined["owner"] = joined["owner"].fillna("")
+        joined[counts] = joined.reindex(columns=counts).fillna(0).astype(int)
+        out = joined.groupby("owner", sort=False).agg(
+            superior=("superior", "first"), **{c: (c, "sum") for c in counts}).reset_index()
+        out["owner"] = out["owner"].replace("", None)
+        return out.sort_values(counts[::-1], ascending=False, kind="stable").reset_index(drop=True)
+
     def to_json(self, outputs: ChaseOutputs | None = None) -> dict[str, Any]:
         """The ``--json`` document (contract in design.md), with the written files if any."""
         doc: dict[str, Any] = {
             "as_of": self.as_of.isoformat(),
             "overdue": records(self.overdue),
             "due_soon": records(self.due_soon),
+            **{name: records(getattr(self, name), _OWN_KEYS[name]) for name in LIFECYCLE_LISTS},
             "drafts": [str(p) for p in outputs.drafts] if outputs else [],
         }
         if outputs is not None:
@@ -100,11 +178,16 @@ class ChaseResult:
         return doc
 
 
-def records(items: pd.DataFrame) -> list[dict[str, Any]]:
-    """Items as JSON objects (keys :data:`JSON_KEYS`): plain ints/strs/bools, dates as YYYY-MM-DD."""
-    shown = items.loc[:, list(JSON_KEYS)].astype(object)
-    shown["deadline"] = items["deadline"].dt.strftime("%Y-%m-%d").astype(object)
-    return shown.to_dict("records")
+def records(items: pd.DataFrame, own: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Items as JSON objects (keys :data:`JSON_KEYS`, then ``own``): plain ints/strs/bools,
+    dates as YYYY-MM-DD, None for none."""
+    keys = [*JSON_KEYS, *own]
+    shown = items.loc[:, keys].astype(object)
+    for key in keys:
+        if key in _DATES:
+            days = pd.to_datetime(items[key])  # an empty list's column may be of objects
+            shown[key] = days.dt.strftime("%Y-%m-%d").astype(object).where(days.notna(), None)
+    return shown.where(shown.notna(), None).to_dict("records")
 
 
 def _summary(items: pd.DataFrame, key: str, extra: Sequence[str]) -> pd.DataFrame:

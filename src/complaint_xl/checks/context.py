@@ -18,8 +18,9 @@ import pandas as pd
 
 from complaint_xl.checks.catalogue import Lang
 from complaint_xl.checks.chars import Chars
+from complaint_xl.deadlines import EffectiveDeadlines, effective_deadlines
 from complaint_xl.register.dates import ERROR_VALUES
-from complaint_xl.register.reader import Register, sla_days
+from complaint_xl.register.reader import Register
 from complaint_xl.register.schema import DATE_FIELDS
 from complaint_xl.settings import Settings
 from complaint_xl.words import say
@@ -113,7 +114,7 @@ class Context:
         self._codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._filled: set[str] = set()
         self._texts: dict[str, Texts] = {}
-        self._sla: np.ndarray | None = None
+        self._effective: EffectiveDeadlines | None = None
 
     # -- column views ------------------------------------------------------------------
 
@@ -218,10 +219,16 @@ class Context:
         return np.equal(values, None)
 
     def sla(self) -> np.ndarray:
-        """The SLA in working days of each row (per type, shorter for major complaints)."""
-        if self._sla is None:
-            self._sla = sla_days(self.frame, self.settings)
-        return self._sla
+        """The SLA in working days of each row (per type, shorter for major complaints and,
+        where the team set one, for key accounts)."""
+        return self.effective().sla
+
+    def effective(self) -> EffectiveDeadlines:
+        """Each row's deadlines after the key accounts' SLA, pauses and extensions (made once)."""
+        if self._effective is None:
+            self._effective = effective_deadlines(self.frame, self.settings, self.calendar,
+                                                  self.as_of)
+        return self._effective
 
     def given(self, name: str) -> np.ndarray:
         """The cell holds a usable value: not empty, not an error (dates: readable)."""

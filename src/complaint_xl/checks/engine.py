@@ -16,7 +16,7 @@ from complaint_xl.checks.findings import COLUMNS, Findings
 from complaint_xl.checks.rules import RULES, Rule
 from complaint_xl.loading import make_calendar
 from complaint_xl.register.reader import Register
-from complaint_xl.register.schema import FIELDS
+from complaint_xl.register.schema import ALL_FIELDS
 from complaint_xl.register.text import header_key, map_unique
 from complaint_xl.settings import RuleSetting, Settings, SettingsProblem
 from complaint_xl.words import Said, phrase
@@ -105,7 +105,7 @@ def _column_number(letter: str) -> int:
 def _table(ctx: Context, parts: list[Hits], choices: Mapping[str, RuleSetting]) -> pd.DataFrame:
     """One row per finding, located and worded, sorted for reading."""
     lang = ctx.lang
-    labels = {f.name: f.header(lang) for f in FIELDS}
+    labels = {f.name: f.header(lang) for f in ALL_FIELDS}
     places = {(s.name, f): (letter, _clean(header)) for s in ctx.register.sheets
               for f, (letter, header) in s.columns.items()}
     row_of = ctx.frame["_row"].to_numpy()

@@ -9,15 +9,18 @@ by two look-ups per row).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
-from complaint_xl.deadlines import deadline_status
+from complaint_xl.deadlines import deadline_status, effective_deadlines
 from complaint_xl.kpi.labels import AGING_BUCKETS
+from complaint_xl.kpi.lifecycle import lifecycle_facts
 from complaint_xl.kpi.weeks import Week, monday, mondays, week_labels
 from complaint_xl.register.text import fold, map_unique
+from complaint_xl.settings import Settings
 from complaint_xl.workdays import Calendar
 
 __all__ = ["REPEAT_WITHIN_DAYS", "categories", "ranked_counts", "row_facts"]
@@ -46,16 +49,23 @@ def categories(values: pd.Series) -> pd.Series:
 
 
 def row_facts(frame: pd.DataFrame, calendar: Calendar, as_of: dt.date, week: Week,
-              due_soon_days: int) -> pd.DataFrame:
+              due_soon_days: int, *, settings: Settings | None = None,
+              present: Collection[str] | None = None) -> pd.DataFrame:
     """The computed fields of each row for the report week and the run's 'today'.
 
     Columns: ``week_raised``, ``week_closed`` ('YYYY-Www' or None), ``monday_raised``,
     ``monday_closed``, ``new``, ``closed_in_week``, ``on_time`` (closed on or before
-    the deadline, any week), ``on_time_in_week``, ``resolution_workdays``, ``open``,
+    the effective deadline, any week), ``on_time_in_week``, ``resolution_workdays``, ``open``,
     ``overdue``, ``due_soon``, ``workdays_overdue``, ``workdays_to_deadline``,
-    ``age_workdays``, ``aging_bucket``, ``repeat``, ``repeat_of`` (index of the earlier row), ``repeat_days``.
+    ``age_workdays``, ``aging_bucket``, ``repeat``, ``repeat_of`` (index of the earlier row),
+    ``repeat_days``, and the lifecycle's (:func:`~complaint_xl.kpi.lifecycle.lifecycle_facts`).
+    ``settings`` (default: the defaults) give the key accounts and the lifecycle's limits;
+    ``present``, the register's columns, where the frame alone cannot tell.
     """
-    raised, closed_on, deadline = frame["raised_on"], frame["closed_on"], frame["deadline"]
+    settings = settings or Settings()
+    eff = effective_deadlines(frame, settings, calendar, as_of)
+    deadline = pd.Series(eff.deadline.astype("datetime64[ns]"), index=frame.index)
+    raised, closed_on = frame["raised_on"], frame["closed_on"]
     start = pd.Timestamp(monday(week))
     out = pd.DataFrame(index=frame.index)
     out["week_raised"] = week_labels(raised)
@@ -71,7 +81,8 @@ def row_facts(frame: pd.DataFrame, calendar: Calendar, as_of: dt.date, week: Wee
     is_open = ~frame["is_closed"].to_numpy(dtype=bool)
     out["open"] = is_open
     # The one overdue rule (complaint_xl.deadlines), shared with the chase and the UDFs.
-    status = deadline_status(deadline, ~is_open, as_of, calendar, due_soon_days)
+    status = deadline_status(deadline, ~is_open, as_of, calendar, due_soon_days,
+                             paused=eff.paused_now)
     out["overdue"] = status.overdue
     out["due_soon"] = status.due_soon
     out["workdays_to_deadline"] = status.workdays_to_deadline
@@ -83,6 +94,8 @@ def row_facts(frame: pd.DataFrame, calendar: Calendar, as_of: dt.date, week: Wee
                            default="")
     out["aging_bucket"] = pd.Series(bucket, index=frame.index, dtype=object).replace("", None)
     _repeats(frame, out)
+    out["followup_in_week"] = mondays(frame["followup_on"]).eq(start).to_numpy(dtype=bool)
+    lifecycle_facts(frame, out, eff, settings, calendar, as_of, present)
     return out
 
 

@@ -8,17 +8,19 @@ week holds too few closures per owner to rank anyone fairly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from complaint_xl.deadlines import late_phrase
 from complaint_xl.kpi.facts import REPEAT_WITHIN_DAYS, ranked_counts
+from complaint_xl.settings import Settings
 from complaint_xl.words import Phrase, listing, phrase
 
-__all__ = ["MIN_CLOSURES_TO_RANK", "HardPoint", "Window", "hard_points"]
+__all__ = ["MIN_CLOSURES_TO_RANK", "HardPoint", "Window", "hard_points", "lifecycle_points"]
 
 MIN_CLOSURES_TO_RANK: Final[int] = 3
 """An owner or type needs this many closures in the window to be ranked by on-time rate."""
@@ -56,6 +58,8 @@ def _pct(x: float) -> str:
 
 
 def _place(item: dict[str, Any], multi_sheet: bool) -> Phrase:
+    if item.get("team"):  # rows of several teams' registers (complaint_xl.teams)
+        return phrase("hard-point.team-row", team=item["team"], sheet=item["sheet"], row=item["row"])
     return (phrase("hard-point.sheet-row", sheet=item["sheet"], row=item["row"]) if multi_sheet
             else phrase("hard-point.row", row=item["row"]))
 
@@ -155,8 +159,10 @@ def hard_points(facts: pd.DataFrame, cats: dict[str, pd.Series], customers: pd.S
                 window: Window, most_overdue: Sequence[dict[str, Any]],
                 repeats: Sequence[dict[str, Any]], effect: dict[str, Any] | None,
                 unavailable: dict[str, str], multi_sheet: bool,
-                filtered: frozenset[str] = frozenset()) -> list[HardPoint]:
-    """The points worth the meeting's time, most urgent first.
+                filtered: frozenset[str] = frozenset(),
+                extra: Sequence[HardPoint] = ()) -> list[HardPoint]:
+    """The points worth the meeting's time, most urgent first; ``extra`` (the lifecycle's,
+    :func:`lifecycle_points`) come after this week's closures.
 
     Rankings along a filtered field are left out: with --owner 李明 every overdue item
     is 李明's, which is no finding.
@@ -182,10 +188,74 @@ def hard_points(facts: pd.DataFrame, cats: dict[str, pd.Series], customers: pd.S
     if "new" not in unavailable:
         points += [_top_customers(customers, window),
                    _top_type_share(cats["type"], window) if rank("type") else None]
-    points += [_repeats(repeats), _ineffective(effect, multi_sheet)]
+    points += [_repeats(repeats), _ineffective(effect, multi_sheet), *extra]
     if "closed" in unavailable:
         points.append(HardPoint("add-closed-on", phrase("hard-point.add-closed-on")))
     found = [p for p in points if p is not None]
     if not found:
         found.append(HardPoint("nothing", phrase("hard-point.nothing")))
     return found
+
+
+# -- the complaint's lifecycle -------------------------------------------------------------
+
+def _rows(frame: pd.DataFrame, mask: np.ndarray) -> list[dict[str, Any]]:
+    """Where the flagged rows are and whose they are, for the points' items."""
+    sub = frame[mask]
+    teams = sub["team"] if "_file" in sub else [None] * len(sub)  # several teams' registers
+    return [{"sheet": s, "row": int(r), "customer": c, "team": t}
+            for s, r, c, t in zip(sub["_sheet"], sub["_row"], sub["customer"], teams, strict=True)]
+
+
+def _listed(key: str, items: Sequence[dict[str, Any]], multi: bool, **params: Any) -> HardPoint:
+    """'N 件…：第3行 客户A、第5行 客户B 等' — the first few items by place and customer."""
+    shown = listing((phrase("hard-point.lifecycle-item", place=_place(i, multi),
+                            customer=i["customer"] or phrase("hard-point.no-customer"))
+                     for i in items[:TOP]), more="list.more" if len(items) > TOP else "")
+    return HardPoint(key, phrase(f"hard-point.{key}", n=len(items), items=shown, **params))
+
+
+def _abnormal(frame: pd.DataFrame, mask: np.ndarray) -> HardPoint | None:
+    """This week's abnormal closures, each with its reason and approver (or that they lack)."""
+    if not mask.any():
+        return None
+    sub = frame[mask]
+    none = phrase("hard-point.not-given")
+    items = listing((phrase("hard-point.abnormal-item", customer=c or phrase("hard-point.no-customer"),
+                            reason=r or none, approver=a or none)
+                     for c, r, a in zip(sub["customer"], sub["abnormal_reason"],
+                                        sub["approved_by"], strict=True)), sep="list.semi")
+    return HardPoint("abnormal", phrase("hard-point.abnormal", n=int(mask.sum()), items=items))
+
+
+def lifecycle_points(frame: pd.DataFrame, facts: pd.DataFrame, present: Collection[str],
+                     settings: Settings, multi: bool) -> list[HardPoint]:
+    """The lifecycle's points, each only where the register has its columns: complaints not
+    accepted in time, pauses beyond 最长暂停, follow-up calls overdue, this week's dissatisfied
+    customers and abnormal closures."""
+    points: list[HardPoint | None] = []
+    open_ = facts["open"].to_numpy(dtype=bool)
+    if "accepted_on" in present:
+        late = (open_ & frame["accepted_on"].isna().to_numpy()
+                & (facts["age_workdays"].fillna(-1).to_numpy() > settings.accept_days))
+        points.append(_listed("not-accepted", _rows(frame, late), multi,
+                              days=settings.accept_days) if late.any() else None)
+    if "paused_from" in present:
+        long = facts["paused_now"].to_numpy(dtype=bool) & (
+            facts["paused_workdays"].to_numpy() > settings.pause_max_days)
+        points.append(_listed("pause-too-long", _rows(frame, long), multi,
+                              days=settings.pause_max_days) if long.any() else None)
+    due = facts["followup_due"].to_numpy(dtype=bool)
+    if due.any():
+        points.append(_listed("followup-due", _rows(frame, due), multi,
+                              days=settings.followup_days))
+    unhappy = facts["dissatisfied_in_week"].to_numpy(dtype=bool)
+    if unhappy.any():
+        customers = listing((c or phrase("hard-point.no-customer")
+                             for c in frame.loc[unhappy, "customer"][:TOP * 2]),
+                            more="list.more" if unhappy.sum() > TOP * 2 else "")
+        points.append(HardPoint("dissatisfied", phrase("hard-point.dissatisfied",
+                                                       n=int(unhappy.sum()), items=customers)))
+    if "closure_kind" in present:
+        points.append(_abnormal(frame, facts["abnormal_closed"].to_numpy(dtype=bool)))
+    return [p for p in points if p is not None]

@@ -17,9 +17,11 @@ import pandas as pd
 
 from complaint_xl.errors import UsageError
 from complaint_xl.kpi import figures as fig
+from complaint_xl.kpi.cross import Cross, cross_tables
 from complaint_xl.kpi.facts import categories, ranked_counts, row_facts
-from complaint_xl.kpi.hardpoints import HardPoint, Window, hard_points
+from complaint_xl.kpi.hardpoints import HardPoint, Window, hard_points, lifecycle_points
 from complaint_xl.kpi.labels import AGING_BUCKETS, FIGURES, column
+from complaint_xl.kpi.lifecycle import Lifecycle, lifecycle
 from complaint_xl.kpi.weeks import Week, label, monday, to_week, weeks_ending
 from complaint_xl.register.reader import Register
 from complaint_xl.register.schema import EFFECT_INEFFECTIVE
@@ -33,7 +35,9 @@ FILTER_FIELDS: Final[tuple[str, ...]] = ("type", "support_unit", "owner", "custo
 """Fields a report can be narrowed by (the manager's filters)."""
 
 _ALWAYS: Final[tuple[str, ...]] = FILTER_FIELDS
-_WHERE_PRESENT: Final[tuple[str, ...]] = ("responsible", "severity")
+_WHERE_PRESENT: Final[tuple[str, ...]] = ("responsible", "severity", "team")
+"""Breakdowns where the register has the column; ``team`` too where several registers are
+joined (:mod:`complaint_xl.teams`)."""
 MOST_OVERDUE: Final[int] = 10
 
 
@@ -65,6 +69,11 @@ class WeeklyKpis:
     hard_points: list[HardPoint]
     company: str | None = None
     multi_sheet: bool = False
+    cross: Cross | None = None
+    """Region × category: the period's new rows by two fields (:mod:`complaint_xl.kpi.cross`)."""
+    lifecycle: Lifecycle | None = None
+    """The lifecycle's figures and the key-account breakdown, which ``to_json`` merges into
+    ``totals`` and ``by`` (:mod:`complaint_xl.kpi.lifecycle`)."""
     frame: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     """The register rows the report covers (after the filters)."""
     facts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -125,7 +134,7 @@ class WeeklyKpis:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON document of ``complaint-xl report --json`` (only JSON types inside)."""
-        return {
+        doc = {
             "register": self.register,
             "title": self.title(),
             "week": self.week_label,
@@ -147,7 +156,9 @@ class WeeklyKpis:
             "repeats": self.repeats,
             "most_overdue": self.most_overdue,
             "hard_points": [{"code": p.code, "text": p.text(self.lang)} for p in self.hard_points],
+            "cross": self.cross.to_json() if self.cross else None,
         }
+        return self.lifecycle.merge(doc, self.lang) if self.lifecycle else doc
 
 
 # -- building ------------------------------------------------------------------------
@@ -208,8 +219,10 @@ _PLACE = {"_sheet": "sheet", "_row": "row", "seq": "seq", "customer": "customer"
 
 def _records(frame: pd.DataFrame, index: pd.Index, **extra: pd.Series | np.ndarray
              ) -> list[dict[str, Any]]:
-    """Where rows are and what they are about, as JSON-ready dicts (None for empty)."""
-    part = frame.loc[index, list(_PLACE)].rename(columns=_PLACE).astype(object)
+    """Where rows are and what they are about, as JSON-ready dicts (None for empty); rows
+    joined from several registers also say their ``team`` and ``file``."""
+    place = {**_PLACE, "team": "team", "_file": "file"} if "_file" in frame else _PLACE
+    part = frame.loc[index, list(place)].rename(columns=place).astype(object)
     part["row"] = frame.loc[index, "_row"].astype(int).to_numpy(dtype=object)
     for name, values in extra.items():
         part[name] = np.asarray(values, dtype=object)
@@ -227,7 +240,7 @@ def _most_overdue(frame: pd.DataFrame, facts: pd.DataFrame) -> list[dict[str, An
     top = facts[facts["overdue"]].sort_values("workdays_overdue", ascending=False,
                                               kind="stable").index[:MOST_OVERDUE]
     return _records(frame, top, support_unit=frame.loc[top, "support_unit"].astype(object),
-                    deadline=_iso(frame.loc[top, "deadline"]),
+                    deadline=_iso(facts.loc[top, "deadline_effective"]),
                     workdays_overdue=facts.loc[top, "workdays_overdue"].astype(int).to_numpy())
 
 
@@ -261,20 +274,23 @@ def _notes(frame: pd.DataFrame, facts: pd.DataFrame, present: frozenset[str]) ->
         if "closed_on" in present else 0,
         "deadline-derived": frame["deadline_derived"].sum(),
         "no-raised-on": frame["raised_on"].isna().sum() if "raised_on" in present else 0,
-        "closed-no-deadline": (facts["closed_in_week"] & frame["deadline"].isna()).sum(),
+        "closed-no-deadline": (facts["closed_in_week"] & facts["deadline_effective"].isna()).sum(),
     }
     return [(code, int(n)) for code, n in checks.items() if n]
 
 
 def weekly(register: Register, settings: Settings, calendar: Calendar, as_of: dt.date,
            week: Week | None = None,
-           filters: Mapping[str, str | Sequence[str]] | None = None) -> WeeklyKpis:
+           filters: Mapping[str, str | Sequence[str]] | None = None, *,
+           facts: pd.DataFrame | None = None) -> WeeklyKpis:
     """Compute the weekly KPI summary (see the KPI definitions in design.md).
 
     ``week`` is (ISO year, ISO week), default the last complete week before
     ``as_of``; ``filters`` maps type/support_unit/owner/customer_attr to a value or
     values, and narrows every figure. Raises UsageError for a filter value the
     register does not contain (a typo would otherwise give an empty report).
+    ``facts``: the rows' facts for this week, computed already — several registers'
+    rows, each team's under its own calendar and settings (:class:`complaint_xl.teams.Gathered`).
     """
     week = to_week(week, as_of)
     whole = register.frame
@@ -286,9 +302,13 @@ def weekly(register: Register, settings: Settings, calendar: Calendar, as_of: dt
     for f, values in chosen.items():
         keep &= all_cats[f].isin(values).to_numpy(dtype=bool)
     # Facts over the whole register: a repeat may follow a complaint outside the filter.
-    all_facts = row_facts(whole, calendar, as_of, week, settings.due_soon_days)
-    frame, facts = whole[keep], all_facts[keep]
-    cats = {d: s[keep] for d, s in all_cats.items()}
+    all_facts = facts if facts is not None else row_facts(
+        whole, calendar, as_of, week, settings.due_soon_days, settings=settings, present=present)
+    if chosen:
+        frame, facts = whole[keep], all_facts[keep]
+        cats = {d: s[keep] for d, s in all_cats.items()}
+    else:  # no filter: no copy of a million rows
+        frame, facts, cats = whole, all_facts, all_cats
     unavailable = _unavailable(present)
 
     preferred = {"type": settings.types, "support_unit": settings.support_units,
@@ -310,8 +330,9 @@ def weekly(register: Register, settings: Settings, calendar: Calendar, as_of: dt
     repeats = [] if "new" in unavailable else _repeats(frame, whole, facts)
     effect = _effect(frame, facts, settings, unavailable)
     multi = len(register.sheets) > 1
+    later = lifecycle_points(frame, facts, present, settings, multi)
     points = hard_points(facts, cats, categories(frame["customer"]), window, most_overdue, repeats,
-                         effect, unavailable, multi, frozenset(chosen))
+                         effect, unavailable, multi, frozenset(chosen), extra=later)
     return WeeklyKpis(
         register=register.path, lang=settings.lang, week=week, as_of=as_of, filters=chosen,
         rows=len(frame), totals=fig.totals(facts, unavailable), by=by, by_blank=by_blank,
@@ -320,4 +341,7 @@ def weekly(register: Register, settings: Settings, calendar: Calendar, as_of: dt
         notes=_notes(frame, facts, present), effect=effect, repeats=repeats,
         most_overdue=most_overdue, hard_points=points, company=settings.company,
         multi_sheet=multi, frame=frame, facts=facts,
+        cross=cross_tables(cats, facts["new"], "new" not in unavailable),
+        lifecycle=lifecycle(facts, cats, {d: list(by[d]) for d in dims}, present, unavailable,
+                            settings.lang),
     )

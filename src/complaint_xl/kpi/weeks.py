@@ -16,8 +16,8 @@ import pandas as pd
 from complaint_xl.register.text import map_unique
 
 __all__ = [
-    "WEEKS_IN_TREND", "Week", "default_week", "label", "monday", "mondays", "of_day", "parse_week",
-    "to_week", "week_labels", "weeks_ending",
+    "WEEKS_IN_TREND", "NoSuchWeek", "Week", "default_week", "label", "monday", "mondays", "of_day",
+    "parse_week", "to_week", "week_labels", "weeks_ending", "weeks_in_year",
 ]
 
 WEEKS_IN_TREND = 8
@@ -53,17 +53,32 @@ def default_week(today: dt.date) -> Week:
 _WEEK: Final = re.compile(r"\s*(\d{4})\s*-?\s*W\s*(\d{1,2})\s*", re.IGNORECASE)
 
 
+def weeks_in_year(year: int) -> int:
+    """52 or 53: the ISO weeks of ``year`` (28 December is always in its last week)."""
+    return dt.date(year, 12, 28).isocalendar().week
+
+
+class NoSuchWeek(ValueError):
+    """A week written correctly that its year does not have (2026-W60, W53 of a 52-week year)."""
+
+    def __init__(self, year: int, week: int) -> None:
+        self.year, self.week, self.weeks = year, week, weeks_in_year(year)
+        super().__init__(f"{year} has {self.weeks} ISO weeks; week {week} does not exist")
+
+
 def parse_week(text: str) -> Week:
     """'2026-W48' (also 2026W48, 2026-w48, spaces around the parts) -> (2026, 48).
 
     The one reading of a typed week, for ``--week`` and the UDFs alike. Raises
-    ValueError for text that is no ISO week, or a week the year does not have (W53).
+    ValueError for text that is no ISO week, and its :class:`NoSuchWeek` for a week the
+    year does not have, so that a person can be told which of the two is wrong.
     """
     m = _WEEK.fullmatch(text)
-    if not m:
+    if not m or not 1 <= int(m[1]) <= 9998:
         raise ValueError(f"not an ISO week: {text!r}")
     week = int(m[1]), int(m[2])
-    dt.date.fromisocalendar(week[0], week[1], 1)  # ValueError for a week that does not exist
+    if not 1 <= week[1] <= weeks_in_year(week[0]):
+        raise NoSuchWeek(*week)
     return week
 
 

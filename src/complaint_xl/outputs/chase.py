@@ -8,12 +8,14 @@ A rerun into the same folder goes through
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import warnings
 from pathlib import Path
 
 from complaint_xl.chase.result import ChaseOutputs, ChaseResult, records
-from complaint_xl.deadlines import late_texts
+from complaint_xl.deadlines import late_texts, moved_texts
+from complaint_xl.errors import LocalizedWarning, OutputError
 from complaint_xl.outputs.chase_mail import chase_drafts, draft_prefixes, missing_addresses
 from complaint_xl.outputs.chase_xlsx import list_filename, write_chase_xlsx
 from complaint_xl.outputs.drafts import OutputFolder
@@ -31,7 +33,7 @@ __all__ = [
 ]
 
 
-class ChaseWarning(UserWarning):
+class ChaseWarning(LocalizedWarning):
     """Something the coordinator must fix by hand: a missing address, a kept edited draft."""
 
 
@@ -62,14 +64,19 @@ def write_chase(result: ChaseResult, settings: Settings, out: Path | None = None
         out = output_folder(folder_name(result.as_of, lang), settings.drafts_folder,
                             settings.source)
     folder = OutputFolder(out, lang=lang)
-    workbook = folder.write_with(list_filename(result.as_of),
-                                 lambda tmp: write_chase_xlsx(result, tmp, lang=lang))
-    outputs = ChaseOutputs(folder.path, workbook)
-    # The mails name the workbook as written: "chase-… (2).xlsx" beside an edited one.
-    mails = chase_drafts(result, settings, now=now, workbook=workbook.name,
-                         override=settings.templates_path)
-    for mail in mails:
-        outputs.drafts.append(folder.write_bytes(mail.filename, render_draft(mail.draft)))
+    try:
+        workbook = folder.write_with(list_filename(result.as_of),
+                                     lambda tmp: write_chase_xlsx(result, tmp, lang=lang))
+        outputs = ChaseOutputs(folder.path, workbook)
+        # The mails name the workbook as written: "chase-… (2).xlsx" beside an edited one.
+        mails = chase_drafts(result, settings, now=now, workbook=workbook.name,
+                             override=settings.templates_path)
+        for mail in mails:
+            outputs.drafts.append(folder.write_bytes(mail.filename, render_draft(mail.draft)))
+    except BaseException:  # a full disk midway: what was written stays replaceable by a rerun
+        with contextlib.suppress(OutputError):
+            folder.save()
+        raise
     folder.forget_stale(".eml", draft_prefixes())
     folder.save()
     outputs.kept = list(folder.kept)
@@ -89,6 +96,11 @@ def summary_lines(result: ChaseResult, outputs: ChaseOutputs | None, lang: str =
     lines = [say("chase.summary.head", lang, as_of=result.as_of.isoformat(), overdue=len(over),
                  level2=int((over["level"] >= 2).sum()), level3=int((over["level"] >= 3).sum()),
                  due_soon=len(result.due_soon))]
+    paused = result.paused
+    if len(paused) or len(result.followup_due) or len(result.new_action_due):
+        lines.append(say("chase.summary.lifecycle", lang, paused=len(paused),
+                         too_long=int(paused["pause_too_long"].to_numpy(dtype=bool).sum()),
+                         followup=len(result.followup_due), new_action=len(result.new_action_due)))
     if outputs is not None:
         lines.append(say("chase.summary.files", lang, folder=outputs.folder,
                          workbook=outputs.workbook.name, drafts=len(outputs.drafts)))
@@ -97,12 +109,15 @@ def summary_lines(result: ChaseResult, outputs: ChaseOutputs | None, lang: str =
         shown = over.head(top)
         # "deadline passed on <date>" where no working day has passed yet, never "0 days".
         lates = late_texts(shown["workdays_overdue"], shown["deadline"], lang)
+        moved = moved_texts(shown["paused_workdays"], shown["extended"], shown["deadline"], lang,
+                            original=shown["deadline_original"])
         check = say("chase.summary.check", lang, note=say("deadline.suspect", lang))
         none = say("chase.summary.none", lang)
-        for rec, late in zip(records(shown), lates, strict=True):
+        for rec, late, why in zip(records(shown), lates, moved, strict=True):
             lines.append(say(
                 "chase.summary.item", lang, owner=rec["owner"] or none,
                 customer=rec["customer"] or none, type=rec["type"] or none,
-                deadline=rec["deadline"], late=late, level=rec["level"],
+                deadline=say("chase.summary.moved", lang, deadline=rec["deadline"], why=why)
+                if why else rec["deadline"], late=late, level=rec["level"],
                 check=check if rec["deadline_suspect"] else "", sheet=rec["sheet"], row=rec["row"]))
     return lines

@@ -9,6 +9,11 @@ A mail lists at most ``Settings.chase_mail_max_items`` items, the most overdue f
 and says how many more there are and which chase list holds them all: a digest of
 thousands of rows helps nobody and makes a 35 MB draft. Every count it states (subject,
 summary) is still over all of its items.
+
+An owner's digest also has the lifecycle's own short sections, each only when it has
+items: complaints waiting for the customer (a pause beyond 最长暂停 flagged), follow-up
+calls due and new actions due; an owner with only such items gets a digest too. Paused
+items are never escalated: they bring no superior into Cc and no manager's mail.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from typing import Any, Final, Literal, overload
 
 import pandas as pd
 
-from complaint_xl.chase.result import ChaseResult
+from complaint_xl.chase.result import LIFECYCLE_LISTS, ChaseResult
+from complaint_xl.deadlines import moved_texts
 from complaint_xl.outputs.chase_xlsx import list_filename
 from complaint_xl.outputs.email import Draft, Recipient, is_address
 from complaint_xl.outputs.files import safe_filename
@@ -64,13 +70,26 @@ def unit_names(text: str | None) -> list[str]:
     return [fold(u) for u in _SPLIT.split(text or "") if u.strip()]
 
 
-def _item_dicts(items: pd.DataFrame) -> list[dict[str, Any]]:
-    """Items as plain values for the templates (dates as YYYY-MM-DD, None for blanks)."""
+_DATES: Final[tuple[str, ...]] = (
+    "deadline", "raised_on", "deadline_original", "paused_from", "paused_to", "closed_on",
+    "followup_deadline")
+
+
+def _item_dicts(items: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """Items as plain values for the templates (dates as YYYY-MM-DD, None for blanks), with
+    ``deadline_moved``, why the deadline moved ('暂停 5 个工作日', '延期至 05-22'; None if not)."""
     shown = items.astype(object).where(items.notna(), None)
-    for col in ("deadline", "raised_on"):
-        text = items[col].dt.strftime("%Y-%m-%d").astype(object)
-        shown[col] = text.where(items[col].notna(), None)
-    return shown.to_dict("records")
+    for col in _DATES:
+        if col in items:
+            days = pd.to_datetime(items[col])  # an empty list's column may be of objects
+            text = days.dt.strftime("%Y-%m-%d").astype(object)
+            shown[col] = text.where(days.notna(), None)
+    records = shown.to_dict("records")
+    if len(items):  # set on the dicts: a text column with None would become NaN (pandas' str)
+        moved = moved_texts(items["paused_workdays"], items["extended"], items["deadline"], lang)
+        for record, why in zip(records, moved, strict=True):
+            record["deadline_moved"] = why
+    return records
 
 
 class _Items(Sequence[dict[str, Any]]):
@@ -128,7 +147,8 @@ class _Composer:
         """The items at these labels of ``result.items`` as template values, in that order."""
         todo = [i for i in dict.fromkeys(index) if i not in self._records]
         if todo:
-            self._records.update(zip(todo, _item_dicts(self.result.items.loc[todo]), strict=True))
+            self._records.update(zip(todo, _item_dicts(self.result.items.loc[todo], self.lang),
+                                     strict=True))
         return [self._records[i] for i in index]
 
     def listing(self, items: pd.DataFrame) -> dict[str, Any]:
@@ -140,6 +160,24 @@ class _Composer:
         return {"items": _Items(self, items.index), "shown": self.records(shown),
                 "n_items": len(items), "n_more": len(items) - len(shown),
                 "workbook": self.workbook}
+
+    def lifecycle(self, owner: str | None) -> dict[str, Any]:
+        """An owner's lifecycle sections: per list (paused, followup_due, new_action_due) the
+        first few items and how many more, and the counts the words need."""
+        lists = self.result.lifecycle(owner) if owner else {
+            name: items[items["owner"].isna().to_numpy()]
+            for name, items in self.result.lifecycle().items()}
+        out: dict[str, Any] = {
+            "pause_max_days": self.result.pause_max_days,
+            "followup_days": self.result.followup_days,
+            "n_pause_too_long": int(lists["paused"]["pause_too_long"].to_numpy(dtype=bool).sum()),
+        }
+        for name in LIFECYCLE_LISTS:
+            items = lists[name]
+            out[name] = _item_dicts(items.iloc[:self.max_items], self.lang)
+            out[f"n_{name}"] = len(items)
+            out[f"n_{name}_more"] = max(len(items) - self.max_items, 0)
+        return out
 
     def warn(self, key: str, **params: Any) -> str:
         return say(f"chase.mail.{key}", self.lang, **params)
@@ -199,7 +237,7 @@ class _Composer:
         return self.mail("owner", who, "chase_owner", {
             "owner": owner, "superior": superior_name if cc else None,
             "manager": self.manager.name if self.manager else None,
-            **self.listing(items), **counts,
+            **self.listing(items), **counts, **self.lifecycle(owner),
         }, [r for r in to if r], cc, warnings)
 
     def unit(self, unit: str, items: pd.DataFrame) -> ChaseMail:
@@ -235,8 +273,11 @@ def chase_drafts(result: ChaseResult, settings: Settings, *, now: dt.datetime,
                          workbook or list_filename(result.as_of))
     items = result.items
     owners = items["owner"].fillna("")
-    by_owner = [(owner, items[owners.eq(owner or "").to_numpy()])
-                for owner in result.by_owner()["owner"]]
+    chased = list(result.by_owner()["owner"])
+    # Owners with only lifecycle items (paused, follow-up or new action due) after the others.
+    more = [o if isinstance(o, str) else None for o in result.lifecycle_by_owner()["owner"]]
+    chased += [o for o in dict.fromkeys(more) if o not in chased]  # a missing owner: None
+    by_owner = [(owner, items[owners.eq(owner or "").to_numpy()]) for owner in chased]
     asked = items[items["support_unit"].notna().to_numpy()]
     by_unit = [(unit, asked[asked["support_unit"].eq(unit).to_numpy()])
                for unit in result.by_unit()["support_unit"]]

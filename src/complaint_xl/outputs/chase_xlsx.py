@@ -2,9 +2,12 @@
 
 One Excel table with filters (overdue rows red, due soon amber, by conditional
 formatting so the colours follow the rows when the coordinator sorts or filters),
-then a summary per owner and per support unit for the sales meeting. The tables'
-rows are written by :mod:`complaint_xl.outputs.xlsx_rows` (tens of thousands of items on
-a big register; a call per cell took most of a chase run).
+then a summary per owner and per support unit for the sales meeting. A register with
+the lifecycle's columns adds, each only when it has items, the complaints waiting for
+the customer (暂停中), the follow-up calls due (待回访) and the new actions due (待新措施),
+and a column saying why a deadline moved; a register without them gets the workbook it
+always got. The tables' rows are written by :mod:`complaint_xl.outputs.xlsx_rows` (tens of
+thousands of items on a big register; a call per cell took most of a chase run).
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from complaint_xl.chase.result import ChaseResult
-from complaint_xl.deadlines import late_texts
+from complaint_xl.chase.result import LIFECYCLE_LISTS, ChaseResult
+from complaint_xl.deadlines import late_texts, moved_texts
 from complaint_xl.kpi.labels import column
 from complaint_xl.outputs.xlsx import open_workbook
 from complaint_xl.outputs.xlsx_rows import fill_rows, table_later
@@ -30,7 +33,9 @@ __all__ = ["labels", "list_filename", "write_chase_xlsx"]
 _WORDS: Final[tuple[str, ...]] = (
     "list", "by_owner", "by_unit", "about", "status", "level", "workdays_left", "superior", "note",
     "key_account", "deadline_derived", "level2", "level3", "max_workdays_overdue", "yes", "none",
-    "title", "about_text",
+    "title", "about_text", "moved", "paused", "followup_due", "new_action_due", "paused_workdays",
+    "pause_too_long", "deadline_original", "followup_deadline", "workdays_since_closed",
+    "workdays_late", "about_lifecycle",
 )
 """The workbook's own words (``chase.list.<key>``), beside the column headers of every list."""
 _COMPUTED: Final[tuple[str, ...]] = ("sheet", "row", "overdue", "due_soon", "workdays_overdue")
@@ -53,6 +58,22 @@ _LIST_COLUMNS: Final[tuple[str, ...]] = (
 _SUMMARY_COLUMNS: Final[tuple[str, ...]] = (
     "overdue", "due_soon", "level2", "level3", "max_workdays_overdue",
 )
+_LIFECYCLE_SUMMARY: Final[tuple[str, ...]] = (
+    "paused", "pause_too_long", "followup_due", "new_action_due")
+"""The by-owner sheet's lifecycle counts (:meth:`ChaseResult.lifecycle_by_owner`), when any."""
+_LIFECYCLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "paused": ("pause_too_long", "paused_workdays", "paused_from", "paused_to", "deadline",
+               "moved", "workdays_left", "owner", "superior", "customer", "customer_attr",
+               "key_account", "type", "severity", "raised_on", "progress", "problem", "sheet",
+               "row", "seq"),
+    "followup_due": ("closed_on", "followup_deadline", "workdays_late", "owner", "superior",
+                     "customer", "customer_attr", "key_account", "type", "raised_on", "problem",
+                     "sheet", "row", "seq"),
+    "new_action_due": ("closed_on", "effect", "owner", "superior", "customer", "customer_attr",
+                       "key_account", "type", "raised_on", "progress", "problem", "sheet", "row",
+                       "seq"),
+}
+"""The columns of each lifecycle sheet, its own first."""
 RED: Final[dict[str, str]] = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 AMBER: Final[dict[str, str]] = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 
@@ -69,11 +90,28 @@ def _notes(items: pd.DataFrame, over: np.ndarray, lang: str) -> np.ndarray:
     return np.select([passed & suspect, passed, suspect], [both, late, check], default=None)
 
 
+def _moved(items: pd.DataFrame, lang: str) -> np.ndarray:
+    """Why each deadline moved ("暂停 5 个工作日（原期限 2026-05-08）"), None where it did not."""
+    return moved_texts(items["paused_workdays"], items["extended"], items["deadline"], lang,
+                       original=items["deadline_original"])
+
+
+def _any_moved(items: pd.DataFrame) -> bool:
+    return bool(items["extended"].to_numpy(dtype=bool).any()
+                or (items["paused_workdays"].to_numpy(dtype=float) > 0).any())
+
+
 def _list_frame(result: ChaseResult, t: dict[str, str], lang: str) -> pd.DataFrame:
-    """The chase list with user-facing labels; blanks where a figure does not apply."""
+    """The chase list with user-facing labels; blanks where a figure does not apply. The
+    column saying why a deadline moved is there only when one did."""
     items = result.items
     over = items["status"].eq("overdue").to_numpy()
-    frame = items.reindex(columns=list(_LIST_COLUMNS))
+    columns = list(_LIST_COLUMNS)
+    if _any_moved(items):
+        columns.insert(columns.index("deadline") + 1, "moved")
+    frame = items.reindex(columns=columns)
+    if "moved" in columns:
+        frame["moved"] = _moved(items, lang)
     frame["note"] = _notes(items, over, lang)
     frame["status"] = np.where(over, t["overdue"], t["due_soon"])
     # Figures stay numeric columns (NaN = blank), written without a look at each value.
@@ -85,9 +123,43 @@ def _list_frame(result: ChaseResult, t: dict[str, str], lang: str) -> pd.DataFra
     return frame.rename(columns=t)
 
 
+def _lifecycle_frame(name: str, items: pd.DataFrame, t: dict[str, str], lang: str
+                     ) -> pd.DataFrame:
+    """One lifecycle list with user-facing labels (flags as 是, the moved deadline's reason)."""
+    frame = items.reindex(columns=list(_LIFECYCLE_COLUMNS[name]))
+    if "moved" in frame:
+        frame["moved"] = _moved(items, lang)
+    for flag in ("key_account", "pause_too_long"):
+        if flag in frame:
+            frame[flag] = np.where(items[flag].to_numpy(dtype=bool), t["yes"], None)
+    return frame.rename(columns=t)
+
+
+def _with_lifecycle(result: ChaseResult) -> pd.DataFrame:
+    """The by-owner counts with the lifecycle's beside them; owners with only lifecycle items
+    come after the others."""
+    summary = result.by_owner()
+    counts = result.lifecycle_by_owner()
+    if not len(counts):
+        return summary
+    none = "\x00"  # a missing owner, as a key both tables share
+    left = summary.set_index(summary["owner"].fillna(none))
+    right = counts.set_index(counts["owner"].fillna(none))
+    order = [*left.index, *(k for k in right.index if k not in left.index)]
+    joined = left.reindex(order)
+    for c in _LIFECYCLE_SUMMARY:
+        joined[c] = right[c].reindex(order).fillna(0).astype(int)
+    joined["superior"] = joined["superior"].fillna(right["superior"].reindex(order))
+    for c in _SUMMARY_COLUMNS[:4]:
+        joined[c] = joined[c].fillna(0).astype(int)
+    joined["owner"] = [None if k == none else k for k in order]
+    return joined.reset_index(drop=True)
+
+
 def _summary_frame(summary: pd.DataFrame, key: str, extra: list[str], t: dict[str, str]
                    ) -> pd.DataFrame:
-    frame = summary.loc[:, [key, *extra, *_SUMMARY_COLUMNS]].astype(object)
+    own = [c for c in _LIFECYCLE_SUMMARY if c in summary]
+    frame = summary.loc[:, [key, *extra, *_SUMMARY_COLUMNS, *own]].astype(object)
     frame[key] = frame[key].where(frame[key].notna(), t["none"])
     frame = frame.where(frame.notna(), None)
     return frame.rename(columns=t)
@@ -128,8 +200,26 @@ def write_chase_xlsx(result: ChaseResult, path: str | Path, *, lang: str = "zh")
                 "type": "formula", "criteria": f'=$A4="{label}"', "format": fmt,
             })
 
+    for name in LIFECYCLE_LISTS:
+        items = getattr(result, name)
+        if not len(items):
+            continue
+        ws = wb.add_worksheet(t[name])
+        frame = _lifecycle_frame(name, items, t, lang)
+        last_row, last_col, rows = table_later(
+            wb, ws, frame, name=f"T_{name}", widths={t["problem"]: 50, t["progress"]: 24},
+            formats={t["problem"]: wrap, t["progress"]: wrap})
+        pending.append(rows)
+        ws.freeze_panes(1, 0)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)  # printed as the list is: all columns one page wide
+        ws.repeat_rows(0)
+        if name == "paused":  # a pause beyond 最长暂停: its owner is to follow it up
+            ws.conditional_format(1, 0, last_row, last_col, {
+                "type": "formula", "criteria": f'=$A2="{t["yes"]}"', "format": amber})
+
     for sheet, summary, key, extra in (
-        (t["by_owner"], result.by_owner(), "owner", ["superior"]),
+        (t["by_owner"], _with_lifecycle(result), "owner", ["superior"]),
         (t["by_unit"], result.by_unit(), "support_unit", []),
     ):
         ws = wb.add_worksheet(sheet)
@@ -140,7 +230,11 @@ def write_chase_xlsx(result: ChaseResult, path: str | Path, *, lang: str = "zh")
     ws = wb.add_worksheet(t["about"])
     ws.set_column(0, 0, 100)
     l2, l3 = result.escalate_after
-    ws.write_string(0, 0, t["about_text"].format(as_of=result.as_of.isoformat(),
-                                                 n=result.due_soon_days, l2=l2, l3=l3), wrap)
+    about = t["about_text"].format(as_of=result.as_of.isoformat(), n=result.due_soon_days,
+                                   l2=l2, l3=l3)
+    if any(len(getattr(result, name)) for name in LIFECYCLE_LISTS) or _any_moved(result.items):
+        about += "\n\n" + t["about_lifecycle"].format(pause_max=result.pause_max_days,
+                                                      followup=result.followup_days)
+    ws.write_string(0, 0, about, wrap)
     wb.close()
     return fill_rows(path, pending)

@@ -2,7 +2,10 @@
 
 The coordinator filters it by owner or code and clicks through to the cell in the
 register. Links are external links (``[register.xlsx]'Sheet'!B5``) written relative
-to the findings file when they share a drive, so the two files can move together.
+to the findings file when they share a drive, so the two files can move together, with
+forward slashes: a relative URI that Excel on Windows and on macOS and LibreOffice all
+open (a backslash is part of a file name on macOS). On another drive the link is an
+absolute ``file:///C:/…`` URI.
 The findings rows and their links go straight into the sheet XML
 (:mod:`complaint_xl.outputs.xlsx_rows`): a call per cell and link took a second on a
 big register.
@@ -10,8 +13,11 @@ big register.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import math
+import ntpath
+import posixpath
+import re
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import Final
 
 import pandas as pd
@@ -24,6 +30,7 @@ from complaint_xl.errors import OutputError
 from complaint_xl.kpi.labels import column
 from complaint_xl.outputs.files import atomic_path
 from complaint_xl.outputs.findings_text import summary_line
+from complaint_xl.outputs.weekly_xlsx_formats import text_width
 from complaint_xl.outputs.xlsx import open_workbook, write_table, write_text
 from complaint_xl.outputs.xlsx_rows import MAX_LINKS, Links, PendingRows, fill_rows, table_later
 from complaint_xl.words import say
@@ -46,13 +53,25 @@ def _heads(lang: Lang) -> dict[str, str]:
 
 def _link_target(register: str, out: Path) -> str | None:
     """The register as a link target from the findings file: relative when possible."""
-    source = Path(register).resolve()
+    return link_uri(Path(register).resolve(), out.resolve().parent)
+
+
+def link_uri(source: PurePath, folder: PurePath) -> str | None:
+    """``source`` as a hyperlink target from a file in ``folder``: ``../登记%20表.xlsx``
+    (relative, forward slashes), or ``file:///C:/…`` / ``file://server/share/…`` when no
+    relative path exists (another drive); None when Excel could not follow it. Windows
+    paths (PureWindowsPath) give the same answer on any system."""
+    flavour = ntpath if isinstance(source, PureWindowsPath) else posixpath
     try:
-        text = os.path.relpath(source, out.resolve().parent)
+        text = flavour.relpath(str(source), str(folder)).replace("\\", "/")
     except ValueError:  # another drive on Windows
-        text = str(source)
+        absolute = str(source).replace("\\", "/")
+        text = "file:" + absolute if absolute.startswith("//") else "file:///" + absolute.lstrip("/")
     # '#' would end the file part of the link early; Excel caps a link at 2,080 characters
-    return None if "#" in text or len(text) > 1_800 else text
+    if "#" in text or len(text) > 1_800:
+        return None
+    # what a URI may not hold raw (a file name's own '%' included)
+    return re.sub(r'[%" <>\[\]^`{}|]', lambda m: f"%{ord(m.group()):02X}", text)
 
 
 def _owners(findings: Findings, lang: Lang) -> pd.Series:
@@ -96,7 +115,7 @@ def _findings_sheet(wb: Workbook, findings: Findings, lang: Lang, link: str | No
     ws = wb.add_worksheet(say("findings.sheet.findings", lang))
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     # Each cell address opens the register at that cell, up to Excel's limit of links.
-    links = None if link is None else Links(h["cell"], link, places.iloc[:MAX_LINKS].tolist())
+    links = None if link is None else Links(h["cell"], link, places.iloc[:MAX_LINKS].tolist(), uri=True)
     last_row, _, pending = table_later(
         wb, ws, frame, name="Findings",
         widths={h["message"]: 70, h["cell"]: 16, h["value"]: 24, h["header"]: 14},
@@ -116,6 +135,7 @@ def _by_code_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
     h = _heads(lang)
     ws = wb.add_worksheet(say("findings.sheet.by_code", lang))
     bold = wb.add_format({"bold": True, "font_size": 12})
+    ws.set_row(0, 20)  # the 12-pt title fits (the default 15-pt row clips it)
     write_text(ws, 0, 0, findings.register, bold)
     ws.write_string(1, 0, say("findings.as-of", lang, as_of=findings.as_of.isoformat()))
     ws.write_string(2, 0, summary_line(findings, lang))
@@ -134,7 +154,13 @@ def _by_code_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
     write_table(wb, ws, frame, first_row=4, name="ByRule", widths={h["title"]: 24, h["code"]: 26})
 
 
+_RULE_WIDTH: Final[float] = 14
+"""Width of a rule's column on the by-owner sheet; its name wraps in the header."""
+
+
 def _by_owner_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
+    """Who has to fix what: counts by owner, one column per rule that occurs, headed by the
+    rule's name in the language (its code in the header cell's note)."""
     table = findings.table
     h = _heads(lang)
     ws = wb.add_worksheet(say("findings.sheet.by_owner", lang))
@@ -148,11 +174,21 @@ def _by_owner_sheet(wb: Workbook, findings: Findings, lang: Lang) -> None:
         h["warnings"]: counts["warning"].to_numpy(),
         h["total"]: (counts["error"] + counts["warning"]).to_numpy(),
     })
-    # one column per code that occurs: who has to fix what
+    heads: dict[str, str] = {}
     for code in by_code.columns:
-        frame[code] = by_code.loc[counts.index, code].to_numpy()
+        title = CATALOGUE[code].title(lang)
+        # an Excel table's headers must differ (from each other and from the columns above)
+        head = title if title not in frame.columns and title not in heads.values() else f"{title} ({code})"
+        heads[code] = head
+        frame[head] = by_code.loc[counts.index, code].to_numpy()
     frame = frame.sort_values([h["errors"], h["total"]], ascending=False, kind="stable")
-    write_table(wb, ws, frame, name="ByOwner", widths={h["owner"]: 16})
+    write_table(wb, ws, frame, name="ByOwner",
+                widths={h["owner"]: 16, **{head: _RULE_WIDTH for head in heads.values()}})
+    lines = max([1, *(math.ceil(text_width(head) / (_RULE_WIDTH - 1)) for head in heads.values())])
+    ws.set_row(0, 15.5 * lines + 4, wb.add_format({"text_wrap": True, "valign": "top"}))
+    first = len(frame.columns) - len(heads)
+    for i, code in enumerate(heads):
+        ws.write_comment(0, first + i, code, {"x_scale": 1.2, "y_scale": 0.4})
 
 
 def findings_filename(lang: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from complaint_xl.errors import OutputError
+from complaint_xl.errors import LocalizedWarning, OutputError
 from complaint_xl.kpi import Week, WeeklyKpis
 from complaint_xl.kpi.weeks import label
 from complaint_xl.outputs.charts import cjk_font, report_charts
@@ -27,7 +27,7 @@ from complaint_xl.outputs.weekly_html import render_page, summary_text
 from complaint_xl.outputs.weekly_mail import weekly_draft
 from complaint_xl.outputs.weekly_xlsx import write_weekly_xlsx
 from complaint_xl.settings import Settings
-from complaint_xl.words import say
+from complaint_xl.words import phrase, say
 
 __all__ = [
     "WeeklyFiles", "folder_name", "prepare_outputs", "summary_lines", "weekly_stem", "write_weekly",
@@ -72,14 +72,17 @@ def write_weekly(kpis: WeeklyKpis, folder: str | Path, settings: Settings,
         # Unlike the chase, the report refuses rather than writing beside a file open in
         # Excel: the draft attaches the workbook, and the set belongs together.
         if (Path(folder) / f"~${name}").exists():
-            raise OutputError("out-not-writable", path=str(Path(folder) / name), detail="open in Excel")
+            raise OutputError("out-not-writable", path=str(Path(folder) / name),
+                              detail=phrase("os-error.in-excel"))
     out = OutputFolder(folder, lang=lang)
     charts = report_charts(kpis, lang)
     # Rendered before anything is written, so a broken page template leaves no files.
-    page = render_page(kpis, charts, lang, settings.templates_path).encode("utf-8")
+    page = render_page(kpis, charts, lang, settings.templates_path,
+                       settings.due_soon_days).encode("utf-8")
     written: list[Path] = []
     try:
-        written.append(out.write_with(names[0], lambda tmp: write_weekly_xlsx(kpis, tmp, lang)))
+        written.append(out.write_with(names[0], lambda tmp: write_weekly_xlsx(
+            kpis, tmp, lang, settings.due_soon_days)))
         written.append(out.write_bytes(names[1], page))
         draft = weekly_draft(kpis, settings, charts, written[0], lang)
         written.append(out.write_bytes(names[2], render_draft(draft)))
@@ -96,7 +99,7 @@ def write_weekly(kpis: WeeklyKpis, folder: str | Path, settings: Settings,
     if not any(is_address(a) for a in settings.report_recipients):
         messages.append(say("weekly.no-recipients", lang))
     for message in messages:
-        warnings.warn(message, stacklevel=2)
+        warnings.warn(LocalizedWarning(message), stacklevel=2)  # ours: the command line shows it
     return WeeklyFiles(*written)
 
 

@@ -1,7 +1,14 @@
-"""The detail sheet of the weekly workbook: every complaint with its computed fields.
+"""The detail sheet of the weekly workbook: the period's complaints with their computed fields.
 
-A manager filters or pivots it to check any figure. Above :data:`DETAIL_STREAM_ROWS`
-complaints it is written in constant-memory mode, with an autofilter instead of a table.
+It holds the rows that matter for the report (open at the as-of day, raised in the week
+or closed in the week), not the whole register, which is the export's job. Beside the
+computed fields, one 0/1 column per headline count (:data:`LIVE_COUNTS`) lets the
+workbook's live KPIs (:mod:`~complaint_xl.outputs.weekly_xlsx_live`) add them up with
+SUBTOTAL, so filtering the table moves them. The sheet is always an Excel table,
+``T_detail``: its body is written after XlsxWriter closes the file
+(:func:`~complaint_xl.outputs.xlsx_rows.fill_rows`, a few thousand rows at a time), so
+memory stays bounded at any size without XlsxWriter's constant-memory mode, which
+cannot make a table.
 """
 
 from __future__ import annotations
@@ -16,21 +23,20 @@ from xlsxwriter.worksheet import Worksheet
 from complaint_xl.kpi import WeeklyKpis
 from complaint_xl.kpi.labels import column
 from complaint_xl.outputs.weekly_xlsx_formats import Formats
-from complaint_xl.outputs.xlsx import write_table
+from complaint_xl.outputs.xlsx_rows import PendingRows, table_later
 from complaint_xl.words import say
 
-__all__ = ["DETAIL_STREAM_ROWS", "add_detail_sheet", "detail_frame", "write_detail"]
+__all__ = ["DETAIL_TABLE", "LIVE_COUNTS", "count_header", "detail_frame", "period_rows",
+           "write_detail"]
 
-DETAIL_STREAM_ROWS: Final[int] = 20_000
-"""Above this many complaints the detail sheet is written in constant-memory mode.
-
-XlsxWriter keeps every cell of a normal sheet until it closes the workbook (~5 KB a
-detail row: 8.5 GB at a million rows); in constant-memory mode each finished row goes
-to a temporary file. That mode cannot make an Excel table, so only the detail sheet
-switches, and only where memory matters: below this the detail sheet stays a table like
-the other sheets (banding, a pivot that grows with it) at a cost of ~100 MB at most,
-and every other sheet, a few hundred rows at most, stays a table at any size.
-"""
+DETAIL_TABLE: Final[str] = "T_detail"
+"""The detail table's name, which the live KPIs' formulas reference."""
+LIVE_COUNTS: Final[dict[str, str]] = {
+    "new": "new", "closed": "closed_in_week", "closed_on_time": "on_time_in_week",
+    "open": "open", "overdue": "overdue", "due_soon": "due_soon",
+}
+"""Headline figure -> the fact it counts, as :func:`complaint_xl.kpi.figures.figure_table`
+counts it (tests/test_weekly_live.py holds the column sums to ``report --json``)."""
 
 _DETAIL: Final[tuple[str, ...]] = (
     "deadline_derived", "is_closed", "week_raised", "week_closed", "resolution_workdays", "on_time",
@@ -51,9 +57,24 @@ def _head(key: str, lang: str) -> str:
     return column(_LISTED[key], lang) if key in _LISTED else say(f"field.{key}", lang)
 
 
+def count_header(figure: str, lang: str) -> str:
+    """The header of a figure's 0/1 column (``weekly.count.<figure>``), which formulas name."""
+    return say(f"weekly.count.{figure}", lang)
+
+
+def period_rows(kpis: WeeklyKpis) -> np.ndarray:
+    """Which rows of the report the detail holds: open at the as-of day, raised in the week
+    or closed in the week (every row any headline count counts)."""
+    facts = kpis.facts
+    return (facts["open"].to_numpy(dtype=bool) | facts["new"].to_numpy(dtype=bool)
+            | facts["closed_in_week"].to_numpy(dtype=bool))
+
+
 def detail_frame(kpis: WeeklyKpis, lang: str) -> pd.DataFrame:
-    """Every complaint of the report with its computed fields, headers in ``lang``."""
-    frame, facts = kpis.frame, kpis.facts
+    """The period's complaints (:func:`period_rows`) with their computed fields and the 0/1
+    columns of :data:`LIVE_COUNTS`, headers in ``lang``."""
+    keep = period_rows(kpis)
+    frame, facts = kpis.frame[keep], kpis.facts[keep]
     yes, no = say("flag.yes", lang), say("flag.no", lang)
     present = set(frame.columns)
 
@@ -67,6 +88,8 @@ def detail_frame(kpis: WeeklyKpis, lang: str) -> pd.DataFrame:
     is_open = ~closed
     has_closed_on = "closed_on" not in kpis.unavailable
     cols: dict[str, Any] = {}
+    if "team" in kpis.by:  # several teams' registers, or a 团队 column
+        cols["team"] = frame["team"]
     if kpis.multi_sheet:
         cols["_sheet"] = frame["_sheet"]
     cols["_row"] = frame["_row"]
@@ -93,7 +116,10 @@ def detail_frame(kpis: WeeklyKpis, lang: str) -> pd.DataFrame:
     cols["repeat"] = flag(facts["repeat"])
     cols["problem"] = frame["problem"]
     out = pd.DataFrame({k: _plain(v) for k, v in cols.items()})
-    return out.rename(columns={k: _head(k, lang) for k in out.columns})
+    out = out.rename(columns={k: _head(k, lang) for k in out.columns})
+    for figure, fact in LIVE_COUNTS.items():
+        out[count_header(figure, lang)] = facts[fact].to_numpy(dtype=np.int8)
+    return out
 
 
 def _plain(values: pd.Series | np.ndarray) -> pd.Series | np.ndarray:
@@ -106,31 +132,16 @@ def _plain(values: pd.Series | np.ndarray) -> pd.Series | np.ndarray:
     return pd.Series(arr, dtype=object, copy=False) if arr.dtype == object else arr
 
 
-def add_detail_sheet(wb: Workbook, name: str, rows: int) -> Worksheet:
-    """The detail sheet, in constant-memory mode above DETAIL_STREAM_ROWS rows.
-
-    XlsxWriter takes the mode per sheet from the workbook's flag when the sheet is
-    added (``Worksheet.constant_memory``), so raising the flag for this one sheet
-    leaves the others able to hold tables; :func:`write_table` then writes rows in
-    order and an autofilter instead of a table. (That flag is XlsxWriter's internals:
-    tests/test_report_big.py fails if a release stops honouring it.)
-    """
-    if rows <= DETAIL_STREAM_ROWS:
-        return wb.add_worksheet(name)
-    wb.constant_memory = True
-    try:
-        return wb.add_worksheet(name)
-    finally:
-        wb.constant_memory = False
-
-
-def write_detail(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str, f: Formats) -> None:
-    """Fill the detail sheet: :func:`detail_frame` as a table (or rows with an autofilter)."""
-    frame = detail_frame(kpis, lang)
+def write_detail(wb: Workbook, ws: Worksheet, frame: pd.DataFrame, lang: str,
+                 f: Formats) -> PendingRows:
+    """Head the detail sheet as the table ``T_detail`` over ``frame`` (:func:`detail_frame`);
+    its body is for :func:`~complaint_xl.outputs.xlsx_rows.fill_rows` once the file is closed."""
     ints = [_head(k, lang) for k in ("resolution_workdays", "workdays_overdue",
                                      "workdays_to_deadline", "age_workdays", "_row")]
+    ints += [count_header(k, lang) for k in LIVE_COUNTS]
     widths = {c: 11.0 for c in frame.columns}
     widths |= {_head("customer", lang): 26.0, say("field.problem", lang): 60.0}
-    write_table(wb, ws, frame, first_row=0, name="T_detail",
-                formats={c: f.int for c in ints if c in frame.columns}, widths=widths)
+    *_, pending = table_later(wb, ws, frame, first_row=0, name=DETAIL_TABLE,
+                              formats={c: f.int for c in ints if c in frame.columns}, widths=widths)
     ws.freeze_panes(1, 0)
+    return pending

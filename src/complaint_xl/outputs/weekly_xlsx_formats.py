@@ -47,6 +47,10 @@ class Formats:
         self.rate = add({"num_format": "0.0%"})
         self.days = add({"num_format": "0.0"})
         self.int = add({"num_format": "0"})
+        shown = {"align": "center", "valign": "vcenter", "border": 1, "font_color": "#595959"}
+        self.shown = add({**shown, "num_format": "0"})
+        self.shown_rate = add({**shown, "num_format": "0.0%"})
+        self.share = add({"num_format": "0.0%", "align": "center", "border": 1})
 
 
 def text_width(text: str) -> int:

@@ -1,8 +1,9 @@
 """The summary sheet of the weekly workbook, laid out to be read on a projector.
 
 Headline figures with last week's beside them, the hard points for the meeting, aging,
-the effect of the week's closures, the most overdue items, and native charts that read
-the trend and breakdown sheets.
+the effect of the week's closures, the most overdue items, the lifecycle section (a
+register with the lifecycle's columns only: :mod:`.weekly_xlsx_lifecycle`), and native
+charts that read the trend and breakdown sheets.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from xlsxwriter.worksheet import Worksheet
 from complaint_xl.deadlines import passed_text
 from complaint_xl.kpi import WeeklyKpis
 from complaint_xl.kpi.labels import AGING_BUCKETS, column
+from complaint_xl.kpi.rates import on_time_rate, percent
+from complaint_xl.outputs.weekly_lifecycle import lifecycle_view, moved_reasons
 from complaint_xl.outputs.weekly_xlsx_formats import Formats, merged, subtitle
+from complaint_xl.outputs.weekly_xlsx_lifecycle import write_lifecycle
 from complaint_xl.outputs.xlsx import write_cell, write_text
 from complaint_xl.words import say
 
@@ -36,7 +40,7 @@ _COL_WIDTH = 14.0
 
 def _headline_value(ws: Worksheet, row: int, col: int, kpis: WeeklyKpis, figure: str,
                     f: Formats) -> None:
-    value = kpis.totals[figure]
+    value = on_time_rate(kpis.totals) if figure == "on_time_rate" else kpis.totals[figure]
     if value is None:
         ws.write_string(row, col, "—", f.big_null)
     elif figure == "on_time_rate":
@@ -58,7 +62,7 @@ def _headline_hint(kpis: WeeklyKpis, figure: str, lang: str) -> str:
     prev = kpis.trend[-2] if len(kpis.trend) > 1 else None
     if prev and figure in ("new", "closed", "on_time_rate") and prev[figure] is not None:
         v = prev[figure]
-        return say("weekly.last-week", lang, value=f"{v:.1%}" if figure == "on_time_rate" else str(v))
+        return say("weekly.last-week", lang, value=percent(v) if figure == "on_time_rate" else str(v))
     return ""
 
 
@@ -97,6 +101,9 @@ def write_summary(wb: Workbook, ws: Worksheet, kpis: WeeklyKpis, lang: str, f: F
     r += 1
     r = _write_most_overdue(ws, r, kpis, lang, f)
     r += 1
+    lifecycle = lifecycle_view(kpis, lang)
+    if lifecycle is not None:
+        r = write_lifecycle(wb, ws, r, lifecycle, f, last, _COL_WIDTH) + 1
     notes = kpis.reason_lines(lang) + kpis.note_texts(lang)
     if notes:
         ws.merge_range(r, 0, r, last, say("weekly.summary.notes", lang), f.section)
@@ -140,18 +147,21 @@ def _write_most_overdue(ws: Worksheet, r: int, kpis: WeeklyKpis, lang: str, f: F
         return r + 1
     # The customer goes last, across the remaining columns: names are the longest text.
     cols = ["row", "seq", "type", "owner", "support_unit", "deadline", "workdays_overdue"]
+    moved = moved_reasons(kpis, items, lang)  # why a deadline moved: a note on its cell
     if kpis.multi_sheet:
         cols.insert(0, "sheet")
     last = _SUMMARY_COLS - 1
     for c, key in enumerate(cols):
         ws.write_string(r, c, column(key, lang), f.head)
     ws.merge_range(r, len(cols), r, last, column("customer", lang), f.head)
-    for item in items:
+    for item, why in zip(items, moved, strict=True):
         r += 1
         for c, key in enumerate(cols):
             v = item[key]
             if key == "deadline" and v:
                 ws.write_datetime(r, c, pd.Timestamp(v).to_pydatetime(), f.date)
+                if why:
+                    ws.write_comment(r, c, why)
             elif key == "workdays_overdue" and v == 0:  # a day off right after the deadline
                 write_cell(ws, r, c, passed_text(item["deadline"], lang), f.cell)
             else:

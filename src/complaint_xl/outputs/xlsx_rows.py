@@ -70,6 +70,9 @@ class Links:
     """The other workbook, as ``write_url("external:…")`` takes it (relative or absolute)."""
     places: Sequence[str]
     """Where each link opens (``'Sheet'!B5``), one per body row from the first; rows after have none."""
+    uri: bool = False
+    """``file`` is already the relationship's target, written as it is (forward slashes and
+    escapes done by the caller), rather than turned into backslashes as ``write_url`` does."""
 
 
 @dataclass
@@ -209,7 +212,7 @@ def _with_links(rels: bytes, links: Links, letter: str, row: int) -> tuple[bytes
     XlsxWriter wrote.
     """
     first = max((int(n) for n in _REL_ID.findall(rels)), default=0) + 1
-    target = _attribute(_file_target(links.file))
+    target = _attribute(links.file if links.uri else _file_target(links.file))
     added = "".join(f'<Relationship Id="rId{first + i}" Type="{_HYPERLINK}" Target="{target}" '
                     'TargetMode="External"/>' for i in range(len(links.places)))
     elements = "".join(f'<hyperlink ref="{letter}{row + i}" r:id="rId{first + i}" '

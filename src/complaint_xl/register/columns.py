@@ -18,12 +18,16 @@ from complaint_xl.register.book import Grid
 from complaint_xl.register.dates import DateOrder, parse_dates
 from complaint_xl.register.header import HeaderMatch
 from complaint_xl.register.schema import (
+    ALL_FIELDS,
+    CLOSURE_ABNORMAL,
     DATE_FIELDS,
     FIELD_NAMES,
-    FIELDS,
     KEY_FIELDS,
     SEVERITY_MAJOR,
     closed_flag,
+    closure_kind,
+    informed_flag,
+    satisfaction_level,
 )
 from complaint_xl.register.text import cell_text, fold, map_unique, numbers_text
 
@@ -36,7 +40,7 @@ TOTAL_WORDS: Final[frozenset[str]] = frozenset(
 )
 """A row whose number, customer, owner or type cell says this is a total, not a complaint."""
 _CUSTOMER = re.compile(r"^(?P<name>.*?)\s*\((?P<attr>[^()]*)\)$")
-_FIELD_KIND: Final[dict[str, str]] = {f.name: f.kind for f in FIELDS}
+_FIELD_KIND: Final[dict[str, str]] = {f.name: f.kind for f in ALL_FIELDS}
 _NUMERIC: Final[frozenset[str]] = frozenset({"floating", "integer", "mixed-integer-float"})
 
 
@@ -188,4 +192,18 @@ def convert_columns(frame: pd.DataFrame, *, date_order: DateOrder, as_of: dt.dat
         out["severity"], lambda v: isinstance(v, str) and v.lower() in SEVERITY_MAJOR
     ).astype(bool)
     out["seq__num"] = out.pop("seq__num")  # made per sheet from the cells; moved to its place
+    _lifecycle(out)
     return out
+
+
+def _lifecycle(out: pd.DataFrame) -> None:
+    """满意度 and 结案方式 as the kept values (an unknown one stays as typed, for the checks to
+    name); ``is_informed`` (已告知客户 says yes) and ``is_abnormal`` (非正常结案). In place."""
+    def kept(read: Any) -> Any:
+        return lambda v: (read(v) or v) if isinstance(v, str) else None
+
+    out["satisfaction"] = map_unique(out["satisfaction"], kept(satisfaction_level))
+    out["closure_kind"] = map_unique(out["closure_kind"], kept(closure_kind))
+    out["is_informed"] = map_unique(
+        out["customer_informed"], lambda v: isinstance(v, str) and informed_flag(v)).astype(bool)
+    out["is_abnormal"] = out["closure_kind"].eq(CLOSURE_ABNORMAL).to_numpy(dtype=bool)

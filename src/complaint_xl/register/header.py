@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any, Final
 
-from complaint_xl.register.schema import FIELDS
+from complaint_xl.register.schema import ALL_FIELDS
 from complaint_xl.register.text import (
     cell_text,
     column_letter,
@@ -37,10 +37,10 @@ CORE_FIELDS: Final[frozenset[str]] = frozenset(
 
 @functools.cache
 def _synonyms() -> dict[str, list[str]]:
-    """Header key -> the fields it may name, in FIELDS order (made on first use: the
+    """Header key -> the fields it may name, in ALL_FIELDS order (made on first use: the
     template's headers come from every language's words)."""
     synonyms: dict[str, list[str]] = {}
-    for f in FIELDS:
+    for f in ALL_FIELDS:
         for name in (*f.headers(), f.name, *f.synonyms):
             synonyms.setdefault(header_key(name), [])
             if f.name not in synonyms[header_key(name)]:
@@ -56,7 +56,7 @@ def _names() -> dict[str, dict[str, str]]:
     unknown one."""
     return {f.name: {k: n for n in reversed((*f.headers(), f.name, *f.synonyms))
                      for k in (header_key(n), strip_bracketed(header_key(n))) if k}
-            for f in FIELDS}
+            for f in ALL_FIELDS}
 
 
 @dataclass

@@ -7,6 +7,8 @@ synonyms below are written once, in folded form's source spelling.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -14,22 +16,35 @@ from complaint_xl.register.text import fold
 from complaint_xl.words import every, say
 
 __all__ = [
+    "ALL_FIELDS",
     "CLOSED_NO",
     "CLOSED_YES",
+    "CLOSURE_ABNORMAL",
+    "CLOSURE_KINDS",
+    "CLOSURE_NORMAL",
     "DATE_FIELDS",
     "DEFAULT_SUPPORT_UNITS",
     "DEFAULT_TYPES",
+    "DISSATISFIED",
     "DUPLICATE_KEY",
     "EFFECT_INEFFECTIVE",
     "EFFECT_VALUES",
     "FIELDS",
     "FIELD_NAMES",
+    "KEY_ACCOUNT_ATTRS",
     "KEY_FIELDS",
+    "LIFECYCLE_FIELDS",
+    "SATISFACTION_LEVELS",
+    "SATISFIED",
     "SEVERITY_MAJOR",
     "SEVERITY_VALUES",
+    "TEAM_FIELD",
     "TEXT_FIELDS",
     "Field",
     "closed_flag",
+    "closure_kind",
+    "informed_flag",
+    "satisfaction_level",
 ]
 
 Kind = Literal["text", "date", "flag", "seq"]
@@ -113,18 +128,64 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field("severity", "text",
           ("严重性", "严重等级", "级别", "等级", "投诉级别", "投诉等级", "severity", "level")),
 )
+"""The template's fields: the seed's columns plus 结案日期 and 严重程度, in its order."""
+
+LIFECYCLE_FIELDS: Final[tuple[Field, ...]] = (
+    Field("accepted_on", "date",
+          ("受理日期", "受理时间", "accepted on", "date accepted", "acceptance date")),
+    Field("paused_from", "date",
+          ("暂停开始", "暂停(开始)", "暂停开始日期", "等待客户开始", "等待客户(开始)",
+           "paused from", "pause start", "on hold from", "waiting since")),
+    Field("paused_to", "date",
+          ("暂停结束", "暂停(结束)", "暂停结束日期", "等待客户结束", "等待客户(结束)",
+           "恢复日期", "paused to", "pause end", "on hold until", "resumed on")),
+    Field("extended_to", "date",
+          ("延期至", "延期期限", "延期日期", "延期后期限", "extended to",
+           "extended deadline", "new deadline")),
+    Field("customer_informed", "flag",
+          ("已告知客户", "是否告知客户", "告知客户", "延期已告知", "延期告知客户", "customer informed",
+           "informed", "customer told")),
+    Field("closure_kind", "text",
+          ("结案方式", "结案类型", "结案性质", "closure kind", "closure type", "type of closure")),
+    Field("abnormal_reason", "text",
+          ("非正常结案原因", "异常结案原因", "非正常原因", "abnormal reason",
+           "abnormal closure reason", "reason for abnormal closure")),
+    Field("approved_by", "text",
+          ("批准人", "审批人", "approved by", "approver")),
+    Field("followup_on", "date",
+          ("回访日期", "回访时间", "follow-up on", "follow-up date",
+           "followed up on", "follow up date", "callback date")),
+    Field("satisfaction", "text",
+          ("满意度", "客户满意度", "回访结果", "满意程度", "satisfaction", "customer satisfaction",
+           "csat")),
+    Field("new_action", "text",
+          ("新措施", "新纠正措施", "纠正措施", "新的纠正措施", "重新纠正措施", "new action",
+           "new corrective action", "corrective action")),
+)
+"""The complaint's lifecycle (design.md, **contract**): optional columns, read where a sheet
+has them. Not in the template (yet), so kept apart from :data:`FIELDS`, whose order the
+template, the demo and the sample follow."""
+
+TEAM_FIELD: Final[Field] = Field(
+    "team", "text", ("团队", "小组", "销售团队", "所属团队", "团队名称", "销售小组", "team",
+                     "salesteam", "teamname"))
+"""Which team a complaint belongs to (design.md, several registers): where a register has no
+such column, its file's name is the team."""
+
+ALL_FIELDS: Final[tuple[Field, ...]] = (*FIELDS, *LIFECYCLE_FIELDS, TEAM_FIELD)
+"""Every field the reader knows: the template's, then the lifecycle's, then the team."""
 
 DUPLICATE_KEY: Final[tuple[str, ...]] = ("customer", "type", "problem", "raised_on")
 """What identifies a complaint: a row repeating all four is the same complaint entered again
 (the duplicate-complaint check, and the reader when two sheets hold the same rows)."""
 
-FIELD_NAMES: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS)
-DATE_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.kind == "date")
-TEXT_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in FIELDS if f.kind == "text")
+FIELD_NAMES: Final[tuple[str, ...]] = tuple(f.name for f in ALL_FIELDS)
+DATE_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in ALL_FIELDS if f.kind == "date")
+TEXT_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in ALL_FIELDS if f.kind == "text")
 
 KEY_FIELDS: Final[frozenset[str]] = frozenset(
     {"customer", "customer_attr", "owner", "type", "support_unit", "responsible", "effect",
-     "severity"}
+     "severity", "closure_kind", "approved_by", "satisfaction", "team"}
 )
 """Fields whose values are categories: folded (full-width, spaces) so that 售后 == ' 售后 '."""
 
@@ -162,3 +223,81 @@ def closed_flag(text: str) -> bool | None:
     if key in CLOSED_NO:
         return False
     return None
+
+
+# -- the lifecycle's values ----------------------------------------------------------------
+
+KEY_ACCOUNT_ATTRS: Final[frozenset[str]] = frozenset({"大客户", "重点客户", "keyaccount"})
+"""A customer attribute that itself says 'key account' (the seed's 客户(属性) column), folded,
+lower case, without spaces; the 列表 sheet's 大客户 column names the others."""
+
+SATISFACTION_LEVELS: Final[dict[str, str]] = {
+    "满意": "satisfied", "基本满意": "partly-satisfied", "不满意": "dissatisfied"}
+"""满意度 as the product keeps it -> its words (``lifecycle.<word>``) for other languages."""
+SATISFIED: Final[frozenset[str]] = frozenset({"满意", "基本满意"})
+"""The levels the report counts as satisfied (design.md: 满意 or 基本满意)."""
+DISSATISFIED: Final[str] = "不满意"
+_SATISFACTION: Final[dict[str, tuple[str, ...]]] = {
+    "满意": ("非常满意", "很满意", "十分满意", "特别满意", "满意度高", "satisfied", "very satisfied",
+            "highly satisfied", "fully satisfied"),
+    "基本满意": ("比较满意", "较满意", "还算满意", "一般满意", "一般", "还行", "还可以", "尚可",
+              "可以", "fairly satisfied", "somewhat satisfied", "partly satisfied", "neutral",
+              "ok", "okay", "fair"),
+    "不满意": ("很不满意", "非常不满意", "不太满意", "不大满意", "极不满意", "不满", "dissatisfied",
+            "unsatisfied", "not satisfied", "very dissatisfied"),
+}
+
+CLOSURE_NORMAL: Final[str] = "正常"
+CLOSURE_ABNORMAL: Final[str] = "非正常"
+CLOSURE_KINDS: Final[dict[str, str]] = {CLOSURE_NORMAL: "normal", CLOSURE_ABNORMAL: "abnormal"}
+"""结案方式 as the product keeps it -> its words (``lifecycle.<word>``)."""
+_CLOSURE: Final[dict[str, tuple[str, ...]]] = {
+    CLOSURE_NORMAL: ("正常结案", "常规", "常规结案", "normal", "regular", "normal closure"),
+    CLOSURE_ABNORMAL: ("非正常结案", "异常", "异常结案", "不正常", "特殊结案", "abnormal",
+                       "abnormal closure", "exceptional"),
+}
+
+_INFORMED_YES: Final[frozenset[str]] = frozenset(
+    {"是", "y", "yes", "1", "true", "√", "✓", "✔", "已告知", "已通知", "告知", "已知会", "已沟通",
+     "已说明", "已同意", "客户已同意", "informed", "told", "agreed"})
+
+
+def _key(text: str) -> str:
+    return fold(text).lower().replace(" ", "")
+
+
+@functools.cache
+def _levels() -> dict[str, str]:
+    """Every spelling -> the kept value, the words of every language included (made once)."""
+    table: dict[str, str] = {}
+    for values, named in ((_SATISFACTION, SATISFACTION_LEVELS), (_CLOSURE, CLOSURE_KINDS)):
+        for kept, spellings in values.items():
+            for text in (kept, *spellings, *every(f"lifecycle.{named[kept]}")):
+                table[_key(text)] = kept
+    return table
+
+
+def satisfaction_level(text: str) -> str | None:
+    """满意度 as 满意 / 基本满意 / 不满意 (非常满意 -> 满意, 一般 -> 基本满意 …), None if unknown."""
+    level = _levels().get(_key(text))
+    return level if level in SATISFACTION_LEVELS else None
+
+
+def closure_kind(text: str) -> str | None:
+    """结案方式 as 正常 / 非正常 (异常结案 -> 非正常 …), None if unknown."""
+    kind = _levels().get(_key(text))
+    return kind if kind in CLOSURE_KINDS else None
+
+
+_DATE_LIKE: Final[re.Pattern[str]] = re.compile(r"^\d{4}[-./年]\d{1,2}")
+
+
+@functools.cache
+def _informed_yes() -> frozenset[str]:
+    return _INFORMED_YES | {_key(w) for w in every("flag.yes")}
+
+
+def informed_flag(text: str) -> bool:
+    """Whether an 已告知客户 cell says yes (or holds the date the customer was told)."""
+    key = _key(text)
+    return key in _informed_yes() or bool(_DATE_LIKE.match(key))

@@ -28,6 +28,17 @@ _KEYS: Final[dict[str, tuple[_Kind, tuple[str, ...]]]] = {
     "chase_mail_max_items": ("int", ("邮件最多列出条数", "maxitemspermail", "chasemailmaxitems")),
     "mail_attachment_max_mb": ("int", ("附件上限(MB)", "附件上限", "邮件附件上限", "attachmentmaxmb",
                                        "maxattachmentmb")),
+    "accept_days": ("int", ("受理时限", "受理时限(工作日)", "受理期限", "acceptwithin",
+                            "acceptancedays", "acceptdays")),
+    "pause_max_days": ("int", ("最长暂停", "最长暂停(工作日)", "暂停上限", "maxpause",
+                               "maxpausedays", "pausemaxdays")),
+    "extension_max_days": ("int", ("最长延期", "最长延期(工作日)", "延期上限", "maxextension",
+                                   "maxextensiondays", "extensionmaxdays")),
+    "followup_days": ("int", ("回访时限", "回访时限(工作日)", "回访期限", "followupwithin",
+                              "followupdays", "follow-updays")),
+    "sla_key_account_days": ("int", ("大客户时限", "大客户时限(工作日)", "重点客户时限",
+                                     "slakeyaccount", "slakeyaccountdays", "keyaccountsla",
+                                     "keyaccountsladays")),
     "date_order": ("order", ("日期顺序", "日期格式", "dateorder")),
     "problem_min_length": ("int", ("问题点最短字数", "问题点最少字数", "problemminlength")),
     "vague_phrases": ("list", ("笼统用语", "笼统表述", "vaguephrases")),
@@ -47,6 +58,11 @@ INT_RANGES: Final[dict[str, tuple[int, int]]] = {
     "chase_mail_max_items": (0, 10_000),  # 0: the mail lists none and points to the chase list
     "mail_attachment_max_mb": (0, 100),
     "problem_min_length": (0, 200),
+    "accept_days": (0, 30),  # 0: accepted the day it was raised
+    "pause_max_days": (1, 365),
+    "extension_max_days": (1, 365),
+    "followup_days": (1, 365),
+    "sla_key_account_days": (1, 365),  # empty: key accounts have the others' SLA
 }
 """The values each whole-number setting may take; outside, the cell is reported and the
 default kept. An SLA of 0 would put deadlines on the raised date (and a negative one
@@ -88,8 +104,12 @@ def read_key_values(settings: Settings, sheet: str, rows: Rows) -> None:
                     raise ValueError
             except ValueError:
                 used = getattr(settings, key)
-                report(settings, sheet, r, 1, label, raw, "int-range", label=label, low=low,
-                       high=high, used=used)
+                if used is None:  # an optional setting: the bad cell counts as empty
+                    report(settings, sheet, r, 1, label, raw, "int-range-empty", label=label,
+                           low=low, high=high)
+                else:
+                    report(settings, sheet, r, 1, label, raw, "int-range", label=label, low=low,
+                           high=high, used=used)
                 continue
             setattr(settings, key, int(number))
             written[key] = (r, label, raw)

@@ -85,6 +85,17 @@ class Settings:
     mail_attachment_max_mb: int = 10
     """The weekly draft attaches its workbook up to this many MB (0: never); beyond, the mail
     says where the file is. Mail servers commonly refuse messages of 10–25 MB."""
+    accept_days: int = 1
+    """Working days from raised_on to accepted_on (受理时限; the seeds' 24 hours)."""
+    pause_max_days: int = 10
+    """A pause (waiting for the customer) longer than this is listed for its owner."""
+    extension_max_days: int = 15
+    """Working days an extension may add after the original deadline (the bank's 15)."""
+    followup_days: int = 5
+    """Working days after closed_on by which the follow-up call (回访) is due."""
+    sla_key_account_days: int | None = None
+    """The 大客户 (key accounts') SLA where a deadline is derived: the shorter of it and the
+    row's own; None (the cell left empty) gives key accounts the others' SLA."""
     date_order: Literal["ymd", "dmy", "mdy"] = _READING.date_order
     problem_min_length: int = 10
     vague_phrases: tuple[str, ...] = (

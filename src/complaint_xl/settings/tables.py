@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from complaint_xl.register.schema import CLOSED_NO, FIELD_NAMES, FIELDS
+from complaint_xl.register.schema import ALL_FIELDS, CLOSED_NO, FIELD_NAMES
 from complaint_xl.register.text import cell_text, fold, header_key
 from complaint_xl.settings.cells import Rows, cell_ref, find_table, report
 from complaint_xl.settings.keys import SLA_TYPE_RANGE
@@ -101,8 +101,8 @@ def read_mapping(settings: Settings, sheet: str, rows: Rows) -> None:
     })
     if "field" not in cols or "header" not in cols:
         return
-    by_label = {header_key(h): f.name for f in FIELDS for h in f.headers()} | {
-        f.name: f.name for f in FIELDS}
+    by_label = {header_key(h): f.name for f in ALL_FIELDS for h in f.headers()} | {
+        f.name: f.name for f in ALL_FIELDS}
     for r in range(head + 1, len(rows)):
         row = rows[r]
         fc, hc = cols["field"], cols["header"]

@@ -29,7 +29,8 @@ from complaint_xl.settings import Settings, read_settings
 from complaint_xl.vba import build_vba_project, load_macro_sources
 from complaint_xl.words import listing, say
 from complaint_xl.workbook import sheets as content
-from complaint_xl.workbook.register_sheet import write_register_sheet
+from complaint_xl.workbook.mask import KEY_NAME, MASK_NAME, MASK_ROWS
+from complaint_xl.workbook.register_sheet import register_columns, write_register_sheet
 from complaint_xl.workbook.sheets import CONF_SHEET, SHEET_NAMES, Lang
 from complaint_xl.workbook.style import Formats, formats, printable, ref
 
@@ -42,7 +43,7 @@ NAME_ROWS: Final[int] = 500
 CODE_NAMES: Final[dict[str, str]] = {
     "register": "shRegister", "guide": "shGuide", "settings": "shSettings", "staff": "shStaff",
     "lists": "shLists", "holidays": "shHolidays", "mapping": "shMapping", "rules": "shRules",
-    "conf": "shXlwingsConf",
+    "conf": "shXlwingsConf", "mask": "shFindingsMask",
 }
 """VBA code names of the sheets, in sheet order; the VBA project has a module for each."""
 
@@ -110,13 +111,14 @@ def _lists(wb: Workbook, ws: Worksheet, settings: Settings, lang: Lang, f: Forma
 
 
 def _guide(ws: Worksheet, lang: Lang, f: Formats) -> None:
-    ws.set_column(0, 0, 110, f.wrap)
+    ws.set_column(0, 0, content.GUIDE_WIDTH, f.wrap)
     printable(ws)
     styles = {"title": f.title, "head": f.head, "": f.wrap}
     row = 0
     for style, text in content.guide_rows(lang):
         if style == "head":
             row += 1
+        ws.set_row(row, content.guide_row_height(style, text))
         ws.write_string(row, 0, text, styles[style])
         row += 1
     ws.hide_gridlines(2)
@@ -142,6 +144,18 @@ def _holiday_choices(ws: Worksheet, lang: Lang) -> None:
         })
 
 
+def _findings_mask(wb: Workbook, ws: Worksheet, lang: Lang) -> dict[str, str]:
+    """The hidden sheet the 校验 button writes its marks to, and the names the register's
+    colours read them by (:mod:`complaint_xl.workbook.mask`); returns those names."""
+    ws.hide()
+    ws.set_column(0, 0, 24)
+    ws.write_string(0, 3, say("workbook.mask-note", lang))
+    seq = column_letter([field for field, _ in register_columns(lang)].index("seq"))
+    wb.define_name(MASK_NAME, "=" + ref(ws.get_name(), f"$A$1:$B${MASK_ROWS}"))
+    wb.define_name(KEY_NAME, "=" + ref(_name(lang, "register"), f"${seq}$1:${seq}${MASK_ROWS}"))
+    return {"mask": MASK_NAME, "key": KEY_NAME}
+
+
 def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
                    today: dt.date | None = None, settings: Settings | None = None,
                    force: bool = False) -> Path:
@@ -164,8 +178,8 @@ def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
     today = today or dt.date.today()
     if settings is None:
         settings = demo_settings(lang) if demo else Settings(lang=lang)
-    frame = make_register(DEMO_ROWS, as_of=today, seed=DEMO_SEED) if demo else None
-    sheet_order = [*SHEET_NAMES, "conf"]
+    frame = make_register(DEMO_ROWS, as_of=today, seed=DEMO_SEED, lifecycle=True) if demo else None
+    sheet_order = [*SHEET_NAMES, "conf", "mask"]
     vba = build_vba_project(load_macro_sources(macros_dir()),
                             [CODE_NAMES[role] for role in sheet_order])
     with atomic_path(target) as tmp:
@@ -186,7 +200,8 @@ def build_workbook(target: str | Path, *, lang: Lang = "zh", demo: bool = False,
             sheets[role].set_vba_name(CODE_NAMES[role])
         settings_sheet, holidays_sheet = _name(lang, "settings"), _name(lang, "holidays")
         due_row = content.setting_row("due_soon_days") + 1
-        names = {"holidays": "Holidays", "kinds": "HolidayKinds", "due_soon": "DueSoonDays"}
+        names = {"holidays": "Holidays", "kinds": "HolidayKinds", "due_soon": "DueSoonDays",
+                 **_findings_mask(wb, sheets["mask"], lang)}
         wb.define_name("Holidays", "=" + ref(holidays_sheet, f"$A$2:$A${NAME_ROWS}"))
         wb.define_name("HolidayKinds", "=" + ref(holidays_sheet, f"$B$2:$B${NAME_ROWS}"))
         wb.define_name("DueSoonDays", "=" + ref(settings_sheet, f"$B${due_row}"))

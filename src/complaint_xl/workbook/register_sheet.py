@@ -1,34 +1,45 @@
 """The register sheet (投诉登记): an Excel table with dropdowns, date checks, hints and colours.
 
 Everything here works without Python: the dropdowns read named lists, the dates are
-validated, the 填写规范 show as input hints, and the overdue / due-soon / closed colours
-are conditional formats with plain formulas (:func:`colour_formulas`).
+validated, the 填写规范 show as input hints, and the overdue / due-soon / closed / paused
+colours are conditional formats with plain formulas (:func:`colour_formulas`). The
+lifecycle's columns (受理日期 … 新措施) follow the seed's, with their own dropdowns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from complaint_xl.outputs.weekly_xlsx_formats import text_width
 from complaint_xl.outputs.xlsx import write_cell
-from complaint_xl.register.schema import CLOSED_YES, FIELDS
+from complaint_xl.register.schema import (
+    ALL_FIELDS,
+    CLOSED_YES,
+    CLOSURE_KINDS,
+    SATISFACTION_LEVELS,
+)
 from complaint_xl.register.text import column_letter, header_key
 from complaint_xl.sample import TEMPLATE_COLUMNS
 from complaint_xl.settings import HOLIDAY_OFF_KINDS, HOLIDAY_WORKING_KINDS
 from complaint_xl.words import say
+from complaint_xl.workbook.mask import colour_rules
 from complaint_xl.workbook.sheets import BUTTONS, Lang
-from complaint_xl.workbook.style import CLOSED, DUE_SOON, OVERDUE, Formats, printable
+from complaint_xl.workbook.style import CLOSED, DUE_SOON, OVERDUE, PAUSED, Formats, printable
 
 __all__ = [
     "BLANK_ROWS",
     "DEMO_BLANK_ROWS",
     "HEADER_ROW",
     "REGISTER_TABLE",
+    "WRAPPED",
     "colour_formulas",
     "register_columns",
     "write_register_sheet",
@@ -45,22 +56,37 @@ WIDTHS: Final[dict[str, float]] = {
     "owner": 9, "type": 10, "problem": 46, "responsible": 10, "raised_on": 11, "support_unit": 9,
     "deadline": 11, "support_need": 26, "progress": 22, "effect": 9, "summary": 26, "closed": 8,
     "closed_on": 11, "severity": 8,
+    "accepted_on": 11, "paused_from": 11, "paused_to": 11, "extended_to": 11,
+    "customer_informed": 9, "closure_kind": 9, "abnormal_reason": 24, "approved_by": 9,
+    "followup_on": 11, "satisfaction": 9, "new_action": 26,
 }
-_KIND: Final[dict[str, str]] = {f.name: f.kind for f in FIELDS}
+LINE_HEIGHT: Final[float] = 16
+"""Points a line of 11-pt CJK text takes in a row (Microsoft YaHei, Noto Sans CJK)."""
+WRAPPED: Final[frozenset[str]] = frozenset(
+    {"problem", "support_need", "progress", "summary", "abnormal_reason", "new_action"})
+"""Long texts: they wrap within their column (the row grows) rather than run into the next."""
+_KIND: Final[dict[str, str]] = {f.name: f.kind for f in ALL_FIELDS}
 _DROPDOWNS: Final[dict[str, str]] = {
     "type": "List_Types", "support_unit": "List_SupportUnits", "closed": "List_Closed",
     "effect": "List_Effect", "severity": "List_Severity",
 }
+_CHOICES: Final[dict[str, tuple[str, ...]]] = {
+    "closure_kind": tuple(f"lifecycle.{w}" for w in CLOSURE_KINDS.values()),
+    "satisfaction": tuple(f"lifecycle.{w}" for w in SATISFACTION_LEVELS.values()),
+    "customer_informed": ("flag.yes", "flag.no"),
+}
+"""The lifecycle's fixed vocabularies: dropdowns of their words (not lists the team edits),
+which the reader takes in every language."""
 _HINTS: Final[tuple[str, ...]] = ("customer", "problem", "support_unit", "support_need")
 """Fields whose column shows a rule of the sheet when selected (``workbook.hint.<field>-title``
 and ``-message``; Excel allows a title of 32 characters and a message of 255)."""
-_LEGEND: Final[tuple[str, ...]] = ("overdue", "due_soon", "closed", "error", "warning")
+_LEGEND: Final[tuple[str, ...]] = ("overdue", "due_soon", "paused", "closed", "error", "warning")
 """The colours explained in the title band (``workbook.legend.<key>``)."""
 
 
 def register_columns(lang: Lang) -> list[tuple[str, str]]:
-    """(field, header) of the template's columns, in the seed's order."""
-    labels = {f.name: f.header(lang) for f in FIELDS}
+    """(field, header) of the template's columns: the seed's order, then the lifecycle's."""
+    labels = {f.name: f.header(lang) for f in ALL_FIELDS}
     return [(name, labels[name]) for name in TEMPLATE_COLUMNS]
 
 
@@ -76,12 +102,21 @@ def write_register_sheet(wb: Workbook, ws: Worksheet, frame: pd.DataFrame | None
         "columns": [{"header": header, "header_format": f.header} for _, header in columns],
     })
     if frame is not None:
-        values = [frame[field].to_numpy(dtype=object) for field, _ in columns]
+        empty = np.full(len(frame), None, dtype=object)  # a frame without lifecycle columns
+        values = [frame[field].to_numpy(dtype=object) if field in frame else empty
+                  for field, _ in columns]
+        wrapped = [(c, WIDTHS[field]) for c, (field, _) in enumerate(columns) if field in WRAPPED]
         for i in range(len(frame)):
             for c, column in enumerate(values):
                 write_cell(ws, first + i, c, column[i], None, f.date)
+            # Rows tall enough for their wrapped texts: LibreOffice keeps the default height.
+            lines = max([1, *(math.ceil(text_width(str(values[c][i])) / (width - 1))
+                              for c, width in wrapped if isinstance(values[c][i], str))])
+            if lines > 1:
+                ws.set_row(first + i, LINE_HEIGHT * lines + 3)
     for c, (field, _) in enumerate(columns):
-        cell_fmt = f.date if _KIND[field] == "date" else f.text if field.endswith("contact") else None
+        cell_fmt = (f.date if _KIND[field] == "date" else f.text if field.endswith("contact")
+                    else f.wrap if field in WRAPPED else None)
         ws.set_column(c, c, WIDTHS[field], cell_fmt)
 
     # Title band: the title, the buttons, and a legend of the colours.
@@ -106,6 +141,9 @@ def write_register_sheet(wb: Workbook, ws: Worksheet, frame: pd.DataFrame | None
     printable(ws)  # for the sales meeting, with the header on every page
     ws.repeat_rows(HEADER_ROW)
     ws.set_margins(left=0.3, right=0.3, top=0.4, bottom=0.4)
+    # The print is the seed's columns, readable one page wide; the lifecycle's stay on screen.
+    seed = [field for field, _ in columns].index("severity")
+    ws.print_area(0, 0, last, seed)
 
     _validations(ws, columns, first, last, lang)
     _colours(wb, ws, [field for field, _ in columns], first, last, names)
@@ -115,7 +153,11 @@ def _validations(ws: Worksheet, columns: list[tuple[str, str]], first: int, last
                  lang: Lang) -> None:
     for c, (field, _) in enumerate(columns):
         options: dict[str, Any]
-        if field in _DROPDOWNS:
+        if field in _CHOICES:
+            options = {"validate": "list", "source": [say(k, lang) for k in _CHOICES[field]],
+                       "error_type": "warning", "error_title": say("workbook.pick-title", lang),
+                       "error_message": say("workbook.register.not-a-choice", lang)}
+        elif field in _DROPDOWNS:
             options = {"validate": "list", "source": f"={_DROPDOWNS[field]}",
                        "error_type": "stop" if field == "closed" else "warning",
                        "error_title": say("workbook.pick-title", lang),
@@ -148,7 +190,8 @@ def _one_of(value: str, words: Sequence[str], *, spaces: bool = True) -> str:
 
 def colour_formulas(cells: dict[str, str], names: dict[str, str], today: str = "TODAY()"
                     ) -> dict[str, str]:
-    """The grey / red / amber conditions of a register row as Excel formulas (without '=').
+    """The grey / red / amber (and paused) conditions of a register row as Excel formulas
+    (without '=').
 
     They are :func:`complaint_xl.deadlines.deadline_status` written for Excel, so the
     colours agree with the chase: closed as the reader reads 是否结案 (any word of
@@ -159,23 +202,56 @@ def colour_formulas(cells: dict[str, str], names: dict[str, str], today: str = "
     the settings reader's words for both (a row with another word is not used).
     ``cells``: the row's closed, closed_on and deadline cells; ``names``: the defined
     names of the holiday dates and kinds and of N; ``today``: a cell in the tests.
+
+    With the lifecycle's cells (paused_from, paused_to, extended_to) the rule follows
+    :func:`complaint_xl.deadlines.effective_deadlines` too: ``paused`` = open, paused_from
+    <= today and paused_to empty or >= today, neither red nor amber; an extension replaces
+    the deadline; a pause moves it by the P working days paused (paused_from through
+    paused_to, or today). The moved deadline w is the P-th working day after it, so the
+    signed count X = workdays(today, w) = workdays(today, deadline) + P, and w < today
+    exactly when X + [today is a working day] <= 0 (w is a working day): no WORKDAY, which
+    knows no 调休, is needed.
     """
     flag, closed_on, deadline = cells["closed"], cells["closed_on"], cells["deadline"]
-    days, kinds = names["holidays"], names["kinds"]
+    n_soon = names["due_soon"]
     closed = f'OR({_one_of(flag, sorted(CLOSED_YES))},{closed_on}<>"")'
-    due = f"INT({deadline})"  # a time of day does not move the deadline
-    is_open = f"NOT({closed}),ISNUMBER({deadline})"
-    working = _one_of(kinds, HOLIDAY_WORKING_KINDS, spaces=False)
-    off = _one_of(kinds, HOLIDAY_OFF_KINDS, spaces=False)  # any other word: the row is not used
-    span = f"({days}>{today})*({days}<={due})"
-    workdays = (f"MAX(0,NETWORKDAYS({today}+1,{due}))"
-                f"-SUMPRODUCT({span}*(WEEKDAY({days},2)<6)*{off})"
-                f"+SUMPRODUCT({span}*(WEEKDAY({days},2)>5)*{working})")
+    if "paused_from" not in cells:
+        due = f"INT({deadline})"  # a time of day does not move the deadline
+        is_open = f"NOT({closed}),ISNUMBER({deadline})"
+        return {
+            "closed": closed,
+            "overdue": f"AND({is_open},{due}<{today})",
+            "due_soon": f"AND({is_open},{due}>={today},{_workdays(today, due, names)}<={n_soon})",
+        }
+    start, stop, ext = cells["paused_from"], cells["paused_to"], cells["extended_to"]
+    paused = (f"AND(NOT({closed}),ISNUMBER({start}),INT({start})<={today},"
+              f"OR(NOT(ISNUMBER({stop})),INT({stop})>={today}))")
+    due = f"INT(IF(ISNUMBER({ext}),{ext},{deadline}))"
+    end = f"IF(ISNUMBER({stop}),INT({stop}),{today})"
+    pause = (f"IF(ISNUMBER({ext}),0,IF(ISNUMBER({start}),IF(INT({start})<={today},"
+             f"{_workdays(f'INT({start})-1', end, names)},0),0))")
+    moved = (f"(IF({due}>={today},{_workdays(today, due, names)},"
+             f"-{_workdays(due, today, names)})+{pause})")
+    working_today = _workdays(f"{today}-1", today, names)
+    is_open = f"NOT({closed}),NOT({paused}),OR(ISNUMBER({ext}),ISNUMBER({deadline}))"
     return {
         "closed": closed,
-        "overdue": f"AND({is_open},{due}<{today})",
-        "due_soon": f"AND({is_open},{due}>={today},{workdays}<={names['due_soon']})",
+        "paused": paused,
+        "overdue": f"AND({is_open},IF({pause}>0,{moved}+{working_today}<=0,{due}<{today}))",
+        "due_soon": (f"AND({is_open},IF({pause}>0,AND({moved}+{working_today}>=1,{moved}<={n_soon}),"
+                     f"AND({due}>={today},{_workdays(today, due, names)}<={n_soon})))"),
     }
+
+
+def _workdays(after: str, until: str, names: dict[str, str]) -> str:
+    """Excel: the calendar's working days in (after, until], 0 when until <= after."""
+    days, kinds = names["holidays"], names["kinds"]
+    working = _one_of(kinds, HOLIDAY_WORKING_KINDS, spaces=False)
+    off = _one_of(kinds, HOLIDAY_OFF_KINDS, spaces=False)  # any other word: the row is not used
+    span = f"({days}>{after})*({days}<={until})"
+    return (f"(MAX(0,NETWORKDAYS({after}+1,{until}))"
+            f"-SUMPRODUCT({span}*(WEEKDAY({days},2)<6)*{off})"
+            f"+SUMPRODUCT({span}*(WEEKDAY({days},2)>5)*{working}))")
 
 
 def _colours(wb: Workbook, ws: Worksheet, columns: list[str], first: int, last: int,
@@ -183,9 +259,9 @@ def _colours(wb: Workbook, ws: Worksheet, columns: list[str], first: int, last: 
     """Overdue red, due soon amber, closed grey: plain formulas, no Python needed."""
     r = first + 1  # Excel row number of the first data row; formulas are relative to it
     col = {field: column_letter(c) for c, field in enumerate(columns)}
-    formulas = colour_formulas({f: f"${col[f]}{r}" for f in ("closed", "closed_on", "deadline")},
-                               names)
-    closed, overdue, due_soon = formulas["closed"], formulas["overdue"], formulas["due_soon"]
+    lifecycle = ("paused_from", "paused_to", "extended_to")
+    status = colour_formulas({f: f"${col[f]}{r}" for f in ("closed", "closed_on", "deadline",
+                                                           *lifecycle) if f in col}, names)
 
     def ranges(indexes: list[int]) -> str:
         """'A4:A303 C4:F303' for runs of consecutive column indexes."""
@@ -199,17 +275,27 @@ def _colours(wb: Workbook, ws: Worksheet, columns: list[str], first: int, last: 
                         for run in runs)
 
     # The seq and deadline cells get the fill, the rest of the row the font colour. The two
-    # ranges are disjoint, each with all three rules: LibreOffice applies only the first
+    # ranges are disjoint, each with all its rules: LibreOffice applies only the first
     # matching rule to a cell, Excel all of them, so both show the same colours.
     marked = [columns.index("seq"), columns.index("deadline")]
     rest = [c for c in range(len(columns)) if c not in marked]
-    for cells, overdue_props, due_props in (
-        (ranges(sorted(marked)), OVERDUE, DUE_SOON),
-        (ranges(rest), {"font_color": OVERDUE["font_color"]}, {"font_color": DUE_SOON["font_color"]}),
-    ):
-        for formula, props, stop in ((closed, CLOSED, True), (overdue, overdue_props, False),
-                                     (due_soon, due_props, False)):
-            ws.conditional_format(cells.split(" ")[0], {
-                "type": "formula", "criteria": f"={formula}", "format": wb.add_format(props),
-                "stop_if_true": stop, "multi_range": cells,
-            })
+    for cells, fill in ((ranges(sorted(marked)), True), (ranges(rest), False)):
+        looks = {"closed": CLOSED,
+                 **{s: props if fill else {"font_color": props["font_color"]}
+                    for s, props in (("paused", PAUSED), ("overdue", OVERDUE),
+                                     ("due_soon", DUE_SOON))}}
+        looks = {s: looks[s] for s in status}  # closed, paused (a lifecycle sheet), overdue, due
+        _colour_rules(wb, ws, cells, status, looks, names)
+
+
+def _colour_rules(wb: Workbook, ws: Worksheet, cells: str, status: dict[str, str],
+                  looks: dict[str, dict[str, str]], names: dict[str, str]) -> None:
+    """The rules of one range: the statuses, combined with the 校验 button's marks when ``names``
+    has the findings mask (:mod:`complaint_xl.workbook.mask`); the first rule that holds wins."""
+    rules = (colour_rules(status, looks, names["mask"], names["key"])
+             if "mask" in names and "key" in names else [(status[s], looks[s]) for s in status])
+    for formula, props in rules:
+        ws.conditional_format(cells.split(" ")[0], {
+            "type": "formula", "criteria": f"={formula}", "format": wb.add_format(props),
+            "stop_if_true": True, "multi_range": cells,
+        })

@@ -9,6 +9,7 @@ Every label here is one that :mod:`complaint_xl.settings` recognises.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import warnings
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any, Final
 
 import holidays
 
-from complaint_xl.register.schema import FIELDS
+from complaint_xl.register.schema import ALL_FIELDS
 from complaint_xl.settings import Settings
 from complaint_xl.words import say
 from complaint_xl.workdays import Calendar, CalendarWarning
@@ -24,9 +25,11 @@ from complaint_xl.workdays import Calendar, CalendarWarning
 __all__ = [
     "BUTTONS",
     "CONF_SHEET",
+    "GUIDE_WIDTH",
     "SETTINGS_ROWS",
     "SHEET_NAMES",
     "Button",
+    "guide_row_height",
     "guide_rows",
     "holiday_rows",
     "list_columns",
@@ -80,12 +83,14 @@ def _head(table: str, columns: Sequence[str], lang: Lang) -> list[str]:
 
 SETTINGS_ROWS: Final[tuple[str, ...]] = (
     "lang", "country", "sla_days", "sla_major_days", "due_soon_days", "escalate_level2_after",
-    "escalate_level3_after", "chase_mail_max_items", "mail_attachment_max_mb", "date_order",
+    "escalate_level3_after", "accept_days", "pause_max_days", "extension_max_days",
+    "followup_days", "sla_key_account_days", "chase_mail_max_items", "mail_attachment_max_mb", "date_order",
     "problem_min_length", "vague_phrases", "manager", "report_recipients", "sender", "company",
     "drafts_folder", "templates_folder",
 )
 """The settings sheet's rows by attribute, each with its label and note
-(``workbook.setting.<attribute>``, ``workbook.setting-note.<attribute>``)."""
+(``workbook.setting.<attribute>``, ``workbook.setting-note.<attribute>``). 到期提醒 stays on
+row 6: the register's colours read it by name (DueSoonDays), teams' formulas by place."""
 
 
 def _setting_value(settings: Settings, attribute: str) -> Any:
@@ -196,10 +201,11 @@ def holiday_rows(country: str, years: range, lang: Lang,
 # -- 列映射 / Mapping, 规则 / Rules ------------------------------------------------------------
 
 def mapping_rows(settings: Settings, lang: Lang) -> list[list[Any]]:
-    """Every field with the header mapped to it (empty: the built-in synonyms apply)."""
+    """Every field, the lifecycle's too, with the header mapped to it (empty: the built-in
+    synonyms apply)."""
     head = _head("mapping", ("field", "header", "note"), lang)
     return [head, *([f.header(lang), settings.mapping.get(f.name, ""),
-                     say("workbook.mapping.note", lang, name=f.name)] for f in FIELDS)]
+                     say("workbook.mapping.note", lang, name=f.name)] for f in ALL_FIELDS)]
 
 
 def rule_rows(settings: Settings, lang: Lang) -> list[list[Any]]:
@@ -274,6 +280,14 @@ _GUIDE: Final[tuple[tuple[str, str], ...]] = (
     ("", "button-weekly"),
     ("", "button-udfs"),
     ("", "buttons-safe"),
+    ("head", "lifecycle"),
+    ("", "lifecycle-accept"),
+    ("", "lifecycle-pause"),
+    ("", "lifecycle-extend"),
+    ("", "lifecycle-closure"),
+    ("", "lifecycle-followup"),
+    ("", "lifecycle-new-action"),
+    ("", "lifecycle-key-accounts"),
     ("head", "lite"),
     ("", "lite-steps"),
     ("head", "settings"),
@@ -285,3 +299,17 @@ _GUIDE: Final[tuple[tuple[str, str], ...]] = (
 def guide_rows(lang: Lang) -> list[tuple[str, str]]:
     """(style, text) lines of the instructions sheet."""
     return [(style, say(f"workbook.guide.{key}", lang)) for style, key in _GUIDE]
+
+
+GUIDE_WIDTH: Final[float] = 110
+"""The instructions column's width, in characters."""
+
+
+def guide_row_height(style: str, text: str) -> float:
+    """Points a line of the instructions takes: the title's large font, or as many lines of
+    11-pt text as the wrapped paragraph needs. Set explicitly, since Excel and LibreOffice
+    keep a row's default 15 points (a title's tops and a paragraph's later lines cut off)."""
+    if style == "title":
+        return 26
+    width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return 16 * max(1, math.ceil(width / (GUIDE_WIDTH - 2))) + 4

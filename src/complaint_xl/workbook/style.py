@@ -9,13 +9,16 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["CLOSED", "DUE_SOON", "HIGHLIGHT", "OVERDUE", "Formats", "formats", "printable", "ref"]
+__all__ = ["CLOSED", "DUE_SOON", "HIGHLIGHT", "OVERDUE", "PAUSED", "Formats", "formats", "printable",
+           "ref"]
 
 HIGHLIGHT: Final[dict[str, str]] = {"error": "#FFFF00", "warning": "#BDD7EE"}
 """Fill colours the 校验 button marks cells with (see complaint_xl.xl.buttons)."""
 OVERDUE = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 DUE_SOON = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 CLOSED = {"font_color": "#808080"}
+PAUSED = {"bg_color": "#E4DFEC", "font_color": "#5B3C88"}
+"""Waiting for the customer (暂停): neither overdue nor due soon, in a colour of its own."""
 
 
 def ref(sheet: str, cell: str) -> str:
@@ -57,6 +60,7 @@ def formats(wb: Workbook) -> Formats:
         legend={
             "overdue": fmt(**OVERDUE, border=1, align="center"),
             "due_soon": fmt(**DUE_SOON, border=1, align="center"),
+            "paused": fmt(**PAUSED, border=1, align="center"),
             "closed": fmt(**CLOSED, border=1, align="center"),
             "error": fmt(bg_color=HIGHLIGHT["error"], border=1, align="center"),
             "warning": fmt(bg_color=HIGHLIGHT["warning"], border=1, align="center"),

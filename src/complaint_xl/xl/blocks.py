@@ -10,7 +10,8 @@ the command line give the same answer on the same sheet.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -18,14 +19,18 @@ from complaint_xl.loading import Loaded, load_grids
 from complaint_xl.register.book import Book, Grid
 from complaint_xl.register.text import column_letter
 from complaint_xl.settings import sheet_role
+from complaint_xl.words import LANGS, say
+from complaint_xl.workbook.mask import KEY_NAME, MASK_NAME, row_codes
 
 if TYPE_CHECKING:
     import xlwings as xw
 
 __all__ = [
     "MARKS_SHEET",
+    "Mask",
     "as_text",
     "color_cells",
+    "find_mask",
     "hyperlink",
     "load_book",
     "output_sheet",
@@ -34,10 +39,13 @@ __all__ = [
     "runs",
     "write_block",
     "write_marks",
+    "write_mask",
 ]
 
 MARKS_SHEET: Final[str] = "_cxl_marks"
 """Hidden sheet remembering which cells the 校验 button coloured, to clear only those."""
+_MASK_SHEETS: Final[frozenset[str]] = frozenset(say("workbook.sheet.mask", lang) for lang in LANGS)
+"""The findings mask's sheet as the workbook builder names it, never a register."""
 _FORMULA_START: Final[tuple[str, ...]] = ("=", "+", "-", "@")
 
 
@@ -48,9 +56,11 @@ def read_grids(book: xw.Book) -> dict[str, list[list[Any]]]:
     can be large. Error cells come back as their text (#N/A), as from a file.
     """
     grids: dict[str, list[list[Any]]] = {}
+    mask = find_mask(book)
+    own = {MARKS_SHEET, *_MASK_SHEETS, *([mask.target.name] if mask else [])}
     for sheet in book.sheets:
         name = sheet.name
-        if name == MARKS_SHEET or sheet_role(name) == "tool":
+        if name in own or sheet_role(name) == "tool":
             continue
         last = sheet.used_range.last_cell
         grids[name] = sheet.range((1, 1), (last.row, last.column)).options(
@@ -58,9 +68,11 @@ def read_grids(book: xw.Book) -> dict[str, list[list[Any]]]:
     return grids
 
 
-def load_book(book: xw.Book, *, today: dt.date | None = None) -> Loaded:
-    """The register, settings and calendar of an open workbook, as ``complaint_xl.load`` gives them."""
-    grids = read_grids(book)
+def load_book(book: xw.Book, *, today: dt.date | None = None,
+              grids: Mapping[str, list[list[Any]]] | None = None) -> Loaded:
+    """The register, settings and calendar of an open workbook (or of its ``grids`` already
+    read), as ``complaint_xl.load`` gives them."""
+    grids = read_grids(book) if grids is None else grids
     opened = Book(Path(book.fullname), "xlsx", list(grids))
     return load_grids(opened, {name: Grid(rows) for name, rows in grids.items()}, as_of=today)
 
@@ -162,3 +174,62 @@ def read_marks(book: xw.Book) -> list[tuple[str, int, int, int, str]]:
         if 1 <= index <= len(names) and first >= 1 and col >= 1 and n >= 1:
             marks.append((names[index - 1], first, col, n, str(row[4])))
     return marks
+
+
+# -- the findings mask (workbooks whose register colours read it) -------------------------
+
+@dataclass(frozen=True)
+class Mask:
+    """Where a workbook built with the findings mask (:mod:`complaint_xl.workbook.mask`) wants
+    the check's marks: its names say which sheet the marks colour and where they go."""
+
+    sheet: str
+    """The register sheet whose conditional formats read the mask."""
+    key_column: int
+    """1-based column of that sheet whose value recognises a row (序号)."""
+    target: xw.Sheet
+    """The hidden sheet holding the mask."""
+    top: int
+    left: int
+    """The mask's first cell (row, column): its row ``top + r - 1`` is the register's row ``r``."""
+
+
+def find_mask(book: xw.Book) -> Mask | None:
+    """The workbook's findings mask, or None when it has none (a register of the team's own,
+    a workbook built before the mask): the cells are then coloured one by one."""
+    try:
+        names = book.names
+        if MASK_NAME not in names or KEY_NAME not in names:
+            return None
+        area, key = names[MASK_NAME].refers_to_range, names[KEY_NAME].refers_to_range
+        return Mask(sheet=key.sheet.name, key_column=key.column, target=area.sheet,
+                    top=area.row, left=area.column)
+    except Exception:  # a name left pointing nowhere (#REF!) after a sheet was deleted
+        return None
+
+
+def _key(value: Any) -> Any:
+    """A 序号 as written to the mask, equal to the cell's: text stays text ("007" is not 7)."""
+    return "'" + value if isinstance(value, str) else value
+
+
+def write_mask(mask: Mask, marks: Mapping[tuple[int, int], str],
+               register: Sequence[Sequence[Any]]) -> int:
+    """Write the marks ((row, column) on ``mask.sheet`` -> severity) as one block; returns the
+    number of cells marked. ``register`` is that sheet's values from A1, for the rows' keys.
+
+    The block reaches the register's last row and the mask's last used row, so the last
+    check's marks are cleared by the same write; no marks at all is that one write too.
+    """
+    by_row: dict[int, dict[int, str]] = {}
+    for (row, col), severity in marks.items():
+        by_row.setdefault(row, {})[col] = severity
+    used = mask.target.used_range.last_cell.row - mask.top + 1
+    height = max(len(register), used, max(by_row, default=1), 1)
+    block: list[list[Any]] = [[None, None] for _ in range(height)]
+    for row, columns in by_row.items():
+        cells = register[row - 1] if row <= len(register) else []
+        key = cells[mask.key_column - 1] if mask.key_column <= len(cells) else None
+        block[row - 1] = [row_codes(columns), _key(key)]
+    mask.target.range((mask.top, mask.left), (mask.top + height - 1, mask.left + 1)).value = block
+    return len(marks)

@@ -29,6 +29,7 @@ from complaint_xl.workbook.style import HIGHLIGHT
 from complaint_xl.xl.blocks import (
     as_text,
     color_cells,
+    find_mask,
     hyperlink,
     load_book,
     output_sheet,
@@ -37,6 +38,7 @@ from complaint_xl.xl.blocks import (
     runs,
     write_block,
     write_marks,
+    write_mask,
 )
 
 if TYPE_CHECKING:
@@ -159,42 +161,38 @@ def _warning_lines(caught: Sequence[Warning], lang: str, limit: int = 3) -> str:
 def check_book(book: xw.Book, today: dt.date | None = None) -> ValidateRun:
     """Check the open workbook's register: the findings sheet, the cells coloured, a message.
 
-    The previous check's colours are cleared first, and only those (they are
-    remembered on a hidden sheet), so the user's own fills stay. Cells keep their
-    colour when a run repeats, which costs no call at all.
+    In a workbook built with the findings mask (complaint-xl new-workbook) the register's
+    marks are one block written to the mask, which its conditional formats colour: every
+    finding, whatever the size, in one call. Cells elsewhere (the settings sheets, another
+    register sheet, a workbook without the mask) are filled one run down a column per call,
+    at most :data:`MAX_MARKED_RUNS`; the last check's fills are cleared first, and only
+    those (they are remembered on a hidden sheet), so the user's own fills stay, and cells
+    keep their colour when a run repeats, which costs no call at all.
     """
     from complaint_xl.jobs import run_validate
 
     with _quiet(book):
-        loaded = load_book(book, today=today)
+        grids = read_grids(book)
+        loaded = load_book(book, today=today, grids=grids)
         lang = loaded.settings.lang
         t = _t(lang)
         run = run_validate(loaded)
         findings = run.findings
         table = findings.table
 
-        # The cells to colour, errors winning over warnings on the same cell.
-        located = table[table["column"].astype(str).ne("") & table["row"].gt(0)]
-        colour: dict[tuple[str, int, int], str] = {}
-        for sheet, row, letter, severity in zip(located["sheet"], located["row"], located["column"],
-                                                located["severity"], strict=True):
-            key = (str(sheet), int(row), column_index_from_string(str(letter)))
-            if colour.get(key) != HIGHLIGHT["error"]:
-                colour[key] = HIGHLIGHT[str(severity)]
-        new_marks = []
-        for (sheet, fill) in sorted({(s, c) for (s, _, _), c in colour.items()}):
-            cells = [(r, c) for (s, r, c), f in colour.items() if s == sheet and f == fill]
-            new_marks += [(sheet, r, c, n, fill) for r, c, n in runs(cells)]
-        new_marks.sort(key=lambda m: (m[0], m[1], m[2]))
+        mask = find_mask(book)
+        masked, new_marks = _marks(table, mask.sheet if mask else None)
         capped = len(new_marks) > MAX_MARKED_RUNS
         new_marks = new_marks[:MAX_MARKED_RUNS]
-        _recolour(book, read_marks(book), new_marks)
+        old_marks = read_marks(book)
+        _recolour(book, old_marks, new_marks)
 
+        help_text = t["check_help"] + (" " + t["check_moved"] if mask else "")
         rows: list[list[Any]] = [
             [t["check_title"].format(as_of=loaded.as_of.isoformat())],
             [t["check_summary"].format(rows=findings.rows, errors=findings.errors,
                                        warnings=findings.warnings, affected=findings.rows_affected)],
-            [t["check_help"] + (" " + t["check_capped"].format(n=MAX_MARKED_RUNS) if capped else "")],
+            [help_text + (" " + t["check_capped"].format(n=MAX_MARKED_RUNS) if capped else "")],
             [],
             [t["cell"], *t["check_head"].split("|")],
         ]
@@ -214,12 +212,35 @@ def check_book(book: xw.Book, today: dt.date | None = None) -> ValidateRun:
         sheet.range((1, 1)).font.bold = True
         sheet.autofit("c")
         sheet.range((1, 8)).column_width = 70  # the message column; autofit makes it too wide
-        write_marks(book, new_marks)
+        if mask:
+            write_mask(mask, masked, grids.get(mask.sheet, []))
+        if new_marks or old_marks:
+            write_marks(book, new_marks)
         sheet.activate()
     book.app.alert(t["check_done"].format(rows=findings.rows, errors=findings.errors,
                                           warnings=findings.warnings, sheet=t["findings"]),
                    title=TITLE, mode="info")
     return run
+
+
+def _marks(table: pd.DataFrame, masked_sheet: str | None
+           ) -> tuple[dict[tuple[int, int], str], list[tuple[str, int, int, int, str]]]:
+    """The findings' cells, an error winning a cell over a warning: (row, column) -> severity on
+    the masked sheet, and the runs to fill elsewhere (sheet, first row, column, rows, fill)."""
+    located = table[table["column"].astype(str).ne("") & table["row"].gt(0)]
+    severity: dict[tuple[str, int, int], str] = {}
+    for sheet, row, letter, level in zip(located["sheet"], located["row"], located["column"],
+                                         located["severity"], strict=True):
+        key = (str(sheet), int(row), column_index_from_string(str(letter)))
+        if severity.get(key) != "error":
+            severity[key] = str(level)
+    masked = {(r, c): v for (s, r, c), v in severity.items() if s == masked_sheet}
+    filled = {k: HIGHLIGHT[v] for k, v in severity.items() if k[0] != masked_sheet}
+    runs_: list[tuple[str, int, int, int, str]] = []
+    for (sheet, fill) in sorted({(s, c) for (s, _, _), c in filled.items()}):
+        cells = [(r, c) for (s, r, c), f in filled.items() if s == sheet and f == fill]
+        runs_ += [(sheet, r, c, n, fill) for r, c, n in runs(cells)]
+    return masked, sorted(runs_, key=lambda m: (m[0], m[1], m[2]))
 
 
 def _recolour(book: xw.Book, old: Sequence[tuple[str, int, int, int, str]],

@@ -146,9 +146,16 @@ def cxl_deadline(raised_on, complaint_type=None, severity=None, settings=None, l
 @arg("closed", ndim=2)
 @arg("closed_on", ndim=2)
 @arg("holidays", ndim=2)
+@arg("paused_from", ndim=2)
+@arg("paused_to", ndim=2)
+@arg("extended_to", ndim=2)
+@arg("followup_on", ndim=2)
+@arg("closure", ndim=2)
 @_as_in(_udfs.cxl_status)
-def cxl_status(deadline, closed=None, closed_on=None, today=None, holidays=None, settings=None):
-    return _udfs.cxl_status(deadline, closed, closed_on, today, holidays, settings)
+def cxl_status(deadline, closed=None, closed_on=None, today=None, holidays=None, settings=None,
+               paused_from=None, paused_to=None, extended_to=None, followup_on=None, closure=None):
+    return _udfs.cxl_status(deadline, closed, closed_on, today, holidays, settings, paused_from,
+                            paused_to, extended_to, followup_on, closure)
 
 
 class _Placed:

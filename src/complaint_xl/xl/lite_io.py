@@ -62,8 +62,8 @@ CHART_COLUMN: Final[int] = 12
 CHART_ROWS: Final[int] = 20
 """Rows between the tops of two charts."""
 FONT_FOLDERS: Final[tuple[str, ...]] = ("/data",)
-"""Where xlwings Lite puts files imported through its Files menu: a font with Chinese
-characters put there makes the charts readable (Pyodide's matplotlib has none)."""
+"""Where xlwings Lite puts files imported through its Files menu: a font put there is
+used before the packaged subset font (complaint_xl/fonts), e.g. for rarer characters."""
 
 _SIMPLE_SHEET = re.compile(r"[^\W\d][\w.]*")
 _CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]+[Cc][0-9]+")

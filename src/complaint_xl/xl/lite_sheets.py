@@ -13,10 +13,12 @@ import xlwings as xw
 from complaint_xl.words import known, say
 from complaint_xl.xl.blocks import (
     as_text,
+    find_mask,
     hyperlink,
     read_marks,
     runs,
     write_marks,
+    write_mask,
 )
 from complaint_xl.xl.lite_io import (
     KEEP,
@@ -79,7 +81,7 @@ def check_book(book: xw.Book, *, today: dt.date | None = None, lang: str = "zh")
     sheet.range((1, 1)).font.bold = True
     style_rows(sheet, [head_row], width, fill=True)
     sheet.range((1, 8)).column_width = 70  # the message column
-    _recolour(book, findings)
+    _recolour(book, findings, sheet_name, values)
     sheet.activate()
     print(rows[1][0])
     return document
@@ -90,17 +92,28 @@ def _severity(severity: str, lang: str) -> str:
     return say(key, lang) if known(key) else severity
 
 
-def _recolour(book: xw.Book, findings: Sequence[Mapping[str, Any]]) -> None:
-    """Colour the findings' cells, clear the last check's that are not found again."""
+def _recolour(book: xw.Book, findings: Sequence[Mapping[str, Any]], sheet: str,
+              values: Sequence[Sequence[Any]]) -> None:
+    """Mark the findings' cells, clear the last check's marks that are not found again.
+
+    In a workbook built with the findings mask, the marks of the register ``sheet`` (its
+    ``values`` give the rows' keys) are one block on the mask, as the classic button writes
+    them; other cells are filled, in blocks (:func:`color_blocks`).
+    """
     from complaint_xl.workbook.style import HIGHLIGHT
 
-    want: dict[tuple[str, int, int], str] = {}
+    mask = find_mask(book)
+    level: dict[tuple[str, int, int], str] = {}
     for f in findings:
         if not f.get("column") or not f.get("row"):
             continue
         key = (str(f["sheet"]), int(f["row"]), column_index(str(f["column"])))
-        if want.get(key) != HIGHLIGHT["error"]:
-            want[key] = HIGHLIGHT.get(str(f["severity"]), HIGHLIGHT["warning"])
+        if level.get(key) != "error":
+            level[key] = "error" if f["severity"] == "error" else "warning"
+    masked = {(r, c): v for (s, r, c), v in level.items() if mask and s == mask.sheet}
+    want = {k: HIGHLIGHT[v] for k, v in level.items() if not (mask and k[0] == mask.sheet)}
+    if mask:
+        write_mask(mask, masked, values if mask.sheet == sheet else [])
     had: dict[tuple[str, int, int], str] = {}
     for name, first, col, n, colour in read_marks(book):
         for i in range(n):

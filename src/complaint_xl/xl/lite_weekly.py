@@ -38,8 +38,8 @@ __all__ = [
 def report_book(book: xw.Book, *, today: dt.date | None = None, week: str | None = None,
                 lang: str = "zh") -> dict[str, Any]:
     """The 周报 sheet: headline figures, hard points, trend, breakdowns and ageing, with the
-    charts as pictures where a font with Chinese characters is at hand; returns
-    ``report --json`` (the same document as :func:`complaint_xl.grid.report`)."""
+    charts as pictures (drawn with the font complaint_xl ships: Lite's Python has none);
+    returns ``report --json`` (the same document as :func:`complaint_xl.grid.report`)."""
     from complaint_xl.kpi.weeks import parse_week
 
     day = as_of_day(today)
@@ -95,8 +95,10 @@ def report_book(book: xw.Book, *, today: dt.date | None = None, week: str | None
         table(say("lite.weekly-aging", lang), list(aging), [list(aging.values())])
     reasons = _reason_lines(document, lang)
     chart_note = _charts_note(lang)
+    charts, chart_warnings = ({}, []) if chart_note else _draw_charts(kpis, lang)
     lines = [*reasons, *(n["message"] for n in document["notes"]),
-             *([say("lite.weekly-no-charts", lang, reason=chart_note)] if chart_note else [])]
+             *([say("lite.weekly-no-charts", lang, reason=chart_note)] if chart_note else []),
+             *chart_warnings]
     if lines:
         rows.append([say("lite.weekly-notes", lang)])
         bold.append(len(rows))
@@ -107,8 +109,8 @@ def report_book(book: xw.Book, *, today: dt.date | None = None, week: str | None
     for first, col, n in runs(percent):
         sheet.range((first, col), (first + n - 1, col)).number_format = "0.0%"
     sheet.range((1, 1)).column_width = 24
-    if chart_note is None:
-        _add_charts(sheet, kpis, lang)
+    if charts:
+        _add_charts(sheet, charts)
     sheet.activate()
     print(rows[0][0])
     return document
@@ -148,7 +150,8 @@ def _reason_lines(document: Mapping[str, Any], lang: str) -> list[str]:
 
 
 def _charts_note(lang: str) -> str | None:
-    """Why the charts cannot be drawn here, or None when they can."""
+    """Why the charts cannot be drawn here, or None when they can. A font imported through
+    Lite's Files menu (in ``/data``) is used before the packaged one, e.g. for rare hanzi."""
     try:
         import matplotlib  # noqa: F401
     except ImportError:
@@ -157,22 +160,30 @@ def _charts_note(lang: str) -> str | None:
 
     from complaint_xl.outputs.charts import cjk_font
 
+    known = {f.fname for f in font_manager.fontManager.ttflist}
     for folder in FONT_FOLDERS:
         if Path(folder).is_dir():
             for path in Path(folder).iterdir():
-                if path.suffix.lower() in (".ttf", ".otf", ".ttc"):
+                if path.suffix.lower() in (".ttf", ".otf", ".ttc") and str(path) not in known:
                     font_manager.fontManager.addfont(str(path))
-            cjk_font.cache_clear()
+                    cjk_font.cache_clear()
     return None if cjk_font() else say("lite.no-chart-font", lang)
 
 
-def _add_charts(sheet: xw.Sheet, kpis: Any, lang: str) -> None:
-    """The report's charts as pictures right of the tables; a rerun replaces them in place."""
-    from complaint_xl.outputs.charts import report_charts
+def _draw_charts(kpis: Any, lang: str) -> tuple[dict[str, bytes], list[str]]:
+    """The report's charts as PNG bytes, and what their font warning says (for the notes)."""
+    from complaint_xl.errors import warning_text
+    from complaint_xl.outputs.charts import ChartFontWarning, report_charts
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         charts = report_charts(kpis, lang)
+    return charts, [warning_text(w.message, lang) for w in caught
+                    if isinstance(w.message, ChartFontWarning)]
+
+
+def _add_charts(sheet: xw.Sheet, charts: Mapping[str, bytes]) -> None:
+    """The charts as pictures right of the tables; a rerun replaces them in place."""
     # Pictures are added from a file: Pyodide's file system lives in memory, not on disk.
     with tempfile.TemporaryDirectory(prefix="cxl-lite-") as folder:
         for i, (name, png) in enumerate(charts.items()):

@@ -11,6 +11,9 @@ workbook's sheets (the names CXL_Settings, CXL_Lists and CXL_Holidays cover them
     =cxl_deadline(T_Register[提出日期], T_Register[投诉项目], T_Register[严重程度],
                   CXL_Settings, CXL_Lists, CXL_Holidays)
     =cxl_status(T_Register[解决期限], T_Register[是否结案], T_Register[结案日期], TODAY())
+    =cxl_status(T_Register[解决期限], T_Register[是否结案], T_Register[结案日期], TODAY(),
+                CXL_Holidays, CXL_Settings, T_Register[暂停开始], T_Register[暂停结束],
+                T_Register[延期至], T_Register[回访日期], T_Register[结案方式])
     =cxl_findings(T_Register[#Headers], T_Register[@])
     =cxl_kpi("on_time_rate", T_Register[#All], "2026-W47")
 
@@ -32,11 +35,16 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from complaint_xl.deadlines import deadline_status, due_texts, late_texts
+from complaint_xl.deadlines import deadline_status, due_texts, late_texts, moved_deadlines
 from complaint_xl.kpi.weeks import parse_week
 from complaint_xl.register.dates import parse_date
 from complaint_xl.register.reader import sla_days
-from complaint_xl.register.schema import SEVERITY_MAJOR, closed_flag
+from complaint_xl.register.schema import (
+    CLOSURE_ABNORMAL,
+    SEVERITY_MAJOR,
+    closed_flag,
+    closure_kind,
+)
 from complaint_xl.register.text import cell_text, fold, header_key, map_unique
 from complaint_xl.settings import Settings, read_settings
 from complaint_xl.words import DEFAULT, LANGS, say
@@ -192,32 +200,64 @@ def cxl_deadline(raised_on, complaint_type=None, severity=None, settings=None, l
 @xw.arg("closed", ndim=2)
 @xw.arg("closed_on", ndim=2)
 @xw.arg("holidays", ndim=2)
+@xw.arg("paused_from", ndim=2)
+@xw.arg("paused_to", ndim=2)
+@xw.arg("extended_to", ndim=2)
+@xw.arg("followup_on", ndim=2)
+@xw.arg("closure", ndim=2)
 @_guard
-def cxl_status(deadline, closed=None, closed_on=None, today=None, holidays=None, settings=None):
+def cxl_status(deadline, closed=None, closed_on=None, today=None, holidays=None, settings=None,
+               paused_from=None, paused_to=None, extended_to=None, followup_on=None, closure=None):
     """A row's status text: 已结案, 逾期 N 个工作日, 已过期限（M月D日到期）, 今天到期,
-    N 个工作日内到期, 正常.
+    N 个工作日内到期, 正常; with the lifecycle's columns also 暂停中（等待客户）,
+    已结案（非正常） and 已结案，待回访 / 回访已超时.
 
     Closed when 是否结案 says yes or a closing date is written; overdue and due soon
-    are decided by the chase's own rule (:func:`complaint_xl.deadlines.deadline_status`),
-    so a cell never disagrees with the chase list. Pass TODAY() so the text follows the date.
+    are decided by the chase's own rule (:func:`complaint_xl.deadlines.deadline_status`)
+    on the effective deadline (pauses and extensions moved it:
+    :func:`complaint_xl.deadlines.moved_deadlines`), so a cell never disagrees with the
+    chase list. A row waiting for the customer is paused, neither overdue nor due soon; a
+    closed row whose 回访日期 column is given and empty awaits its follow-up call (回访时限
+    working days after closing, then it is late). Pass TODAY() so the text follows the date.
     """
     team, calendar = _team(settings, None, holidays)
     lang = team.lang
-    due, flag, done = _shape_check(deadline, closed, closed_on, lang=lang)
+    due, flag, done, start, stop, ext, called, kind = _shape_check(
+        deadline, closed, closed_on, paused_from, paused_to, extended_to, followup_on, closure,
+        lang=lang)
     day = _dates(np.array([[today]], dtype=object))[0][0, 0] if today is not None else \
         np.datetime64(dt.date.today(), "D")
     if np.isnat(day):
         raise CellError("bad-date", lang)
     (d, bad), (c, bad_c) = _dates(due), _dates(done)
+    lifecycle = [_dates(cells) for cells in (start, stop, ext, called)]
+    bad = bad | bad_c | np.logical_or.reduce([b for _, b in lifecycle])
+    (pf, _), (pt, _), (ex, _), (fu, _) = lifecycle
     yes = np.vectorize(lambda v: closed_flag(cell_text(v)) is True, otypes=[bool])(flag)
     is_closed = yes | ~np.isnat(c)
-    status = deadline_status(d, is_closed, day, calendar, team.due_soon_days)
+    eff = moved_deadlines(d.ravel(), is_closed.ravel(), c.ravel(), pf.ravel(), pt.ravel(),
+                          ex.ravel(), calendar, day)
+    moved = eff.deadline.reshape(d.shape)
+    paused = eff.paused_now.reshape(d.shape)
+    status = deadline_status(moved, is_closed, day, calendar, team.due_soon_days, paused=paused)
+    abnormal = np.vectorize(lambda v: closure_kind(cell_text(v)) == CLOSURE_ABNORMAL,
+                            otypes=[bool])(kind)
+    shut = np.where(abnormal, say("udf.closed-abnormal", lang), say("udf.closed", lang))
+    # The follow-up call: only where the 回访日期 column is passed at all.
+    waiting = is_closed & (followup_on is not None) & np.isnat(fu) & ~np.isnat(c)
+    since = np.where(waiting, calendar.count(c.ravel(), np.full(c.size, day)).reshape(c.shape), 0)
+    late = waiting & (np.nan_to_num(since) > team.followup_days)
+    closed_text = np.where(
+        late, np.vectorize(lambda t: say("udf.followup-late", lang, closed=t), otypes=[object])(shut),
+        np.where(waiting & ~late, np.vectorize(lambda t: say("udf.awaiting-followup", lang, closed=t),
+                                                otypes=[object])(shut), shut)).astype(object)
     out = np.select(
-        [is_closed, bad | bad_c, np.isnat(d), status.overdue, status.due_soon],
-        [np.full(d.shape, say("udf.closed", lang), dtype=object),
+        [is_closed, bad, paused, np.isnat(moved), status.overdue, status.due_soon],
+        [closed_text,
          np.full(d.shape, say("udf.bad-date", lang), dtype=object),
+         np.full(d.shape, say("deadline.paused-now", lang), dtype=object),
          np.full(d.shape, say("udf.no-deadline", lang), dtype=object),
-         late_texts(status.workdays_overdue, d, lang),
+         late_texts(status.workdays_overdue, moved, lang),
          due_texts(status.workdays_left, lang)],
         default=say("udf.on-track", lang))
     return _out(out)

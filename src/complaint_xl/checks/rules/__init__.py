@@ -11,6 +11,14 @@ from complaint_xl.checks.rules.contact import contacts
 from complaint_xl.checks.rules.dates import date_entries, date_order
 from complaint_xl.checks.rules.deadline import deadline_beyond_sla, deadline_missing
 from complaint_xl.checks.rules.duplicates import duplicate_complaints, sequence_numbers
+from complaint_xl.checks.rules.lifecycle import (
+    acceptance,
+    closure,
+    extensions,
+    followup,
+    lifecycle_dates,
+    pauses,
+)
 from complaint_xl.checks.rules.lists import listed_values
 from complaint_xl.checks.rules.problem import problem_statement
 from complaint_xl.checks.rules.required import required_columns, required_fields
@@ -36,6 +44,12 @@ RULES: Final[tuple[Rule, ...]] = (
     owner_in_staff,
     duplicate_complaints,
     sequence_numbers,
+    lifecycle_dates,
+    acceptance,
+    pauses,
+    extensions,
+    closure,
+    followup,
     error_values,
     settings_problems,
 )

@@ -30,7 +30,9 @@ def closed_rows(ctx: Context) -> Iterator[Hits]:
         yield ctx.hits("closed-without-effect", "effect", closed & ctx.missing("effect"))
         ineffective = ctx.map_values(
             "effect", lambda v: isinstance(v, str) and fold(v).casefold() in EFFECT_INEFFECTIVE, bool)
-        yield ctx.hits("closed-but-ineffective", "effect", closed & ineffective)
+        # a new corrective action written down answers it (the lifecycle's 新措施 column)
+        yield ctx.hits("closed-but-ineffective", "effect",
+                       closed & ineffective & ctx.missing("new_action"))
 
 
 @rule("closed-flag-unclear", "closed-flag-conflict")

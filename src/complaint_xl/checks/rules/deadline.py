@@ -18,7 +18,8 @@ def deadline_missing(ctx: Context) -> Iterator[Hits]:
     if not ctx.has_column("deadline"):
         return  # a sheet without the column relies on the SLA by design
     empty = ctx.frame["deadline_derived"].to_numpy(dtype=bool) & ctx.missing("deadline")
-    yield ctx.hits("deadline-missing", "deadline", empty, date=ctx.dates("deadline"),
+    # the derived deadline as the chase counts from it (the key accounts' SLA where set)
+    yield ctx.hits("deadline-missing", "deadline", empty, date=ctx.effective().original,
                    sla=ctx.sla())
 
 
