@@ -150,7 +150,7 @@ def test_every_button_makes_a_handful_of_calls_at_ten_thousand_rows(template: Pa
     print({name: sum(c.values()) for name, c in counts.items()})
     for name, count in counts.items():
         assert sum(count.values()) <= MAX_ACTIONS, (name, count)
-    assert counts["check_book"]["setValues"] <= 3  # the findings sheet (in blocks of 10,000 rows) and the mask
+    assert counts["check_book"]["setValues"] <= 3  # the findings sheet (in blocks) and the mask
 
 
 def test_checking_again_clears_the_last_marks_in_the_same_write(demo: Path, tmp_path: Path) -> None:
