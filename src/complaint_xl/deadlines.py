@@ -315,7 +315,8 @@ def moved_texts(paused_workdays: Any, extended: Any, deadline: Any, lang: str = 
     per distinct reason; ``deadline`` is the effective one (the extension's date)."""
     n = np.nan_to_num(np.asarray(paused_workdays, dtype="float64").ravel()).astype(np.int64)
     # NaN (a column filled in where records were joined) is truthy: it must read as not extended.
-    ext = pd.Series(np.asarray(extended, dtype=object).ravel()).fillna(False).to_numpy(dtype=bool)
+    ext = np.asarray(extended, dtype=object).ravel()
+    ext = np.where(pd.isna(ext), False, ext).astype(bool)
     days = to_days(deadline).ravel()
     was = to_days(original).ravel() if original is not None else np.full(len(n), None)
     out = np.full(len(n), None, dtype=object)
