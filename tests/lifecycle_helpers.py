@@ -107,3 +107,32 @@ def grid_values(rows: Sequence[dict[str, Any]], drop: Sequence[str] = ()) -> lis
         return dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) else v
 
     return [[HEADERS[f] for f in fields], *([cell(r.get(f)) for f in fields] for r in rows)]
+
+
+WEEK_ROWS: list[dict[str, Any]] = [
+    # Week 2026-W20 as of 2026-05-20 with every lifecycle case, counted by hand; the report
+    # tests and the SQL over the export both check their figures against these counts.
+    # rows 2-4: raised in W20; accepted the same day / Thu after Tue, (12, 14] = 2 > 1 / not yet
+    complaint(1, "客户A", raised_on=d("2026-05-11"), accepted_on=d("2026-05-11")),
+    complaint(2, "客户B", raised_on=d("2026-05-12"), accepted_on=d("2026-05-14")),
+    complaint(3, "客户C", raised_on=d("2026-05-13")),
+    # row 5: closed Tue 05-12 after 6 working days (6-9, 11, 12); deadline 05-08 paused 7, 8, 9
+    #        (调休), 11 = 4 -> 9, 11, 12, 13: 05-13, so on time; called back, very satisfied
+    closed(4, "客户D", "2026-05-12", raised_on=d("2026-05-04"), accepted_on=d("2026-05-06"),
+           deadline=d("2026-05-08"), paused_from=d("2026-05-07"), paused_to=d("2026-05-11"),
+           closure_kind="正常", followup_on=d("2026-05-14"), satisfaction="非常满意"),
+    # row 6: closed Fri 05-15 after 12 (28-30, 6-9, 11-15); extended to 05-22: on time;
+    #        called back the same day, very dissatisfied
+    closed(5, "客户E", "2026-05-15", raised_on=d("2026-04-27"), accepted_on=d("2026-04-27"),
+           deadline=d("2026-05-08"), extended_to=d("2026-05-22"), customer_informed="是",
+           followup_on=d("2026-05-15"), satisfaction="很不满意"),
+    # row 7: closed Thu 05-14 after 7 (7-9, 11-14), late; abnormally, with reason and approver
+    closed(6, "客户F", "2026-05-14", accepted_on=d("2026-05-06"), deadline=d("2026-05-08"),
+           closure_kind="非正常结案", abnormal_reason="客户要求赔偿超出合同约定",
+           approved_by="孙建国"),
+    # row 8: closed Wed 05-06 (W19), no call since: (6, 20] = 11 > 5
+    closed(7, "客户G", "2026-05-06", raised_on=d("2026-04-20"), accepted_on=d("2026-04-20")),
+    # row 9: a key account, no deadline: 5 working days (18-22) -> 05-22, due soon (20, 22] = 2
+    complaint(8, "客户H(大客户)", raised_on=d("2026-05-15"), accepted_on=d("2026-05-15"),
+              deadline=None),
+]

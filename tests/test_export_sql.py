@@ -19,25 +19,11 @@ from complaint_xl.cli import cli
 from complaint_xl.kpi.weeks import monday, parse_week
 from complaint_xl.sql import PARAMETERS, duckdb_views, kpis_query, kpis_sql
 from conftest import write_xlsx
-from lifecycle_helpers import AS_OF, HEADERS, HOLIDAYS, STAFF, closed, complaint, d, write
+from lifecycle_helpers import AS_OF, HEADERS, HOLIDAYS, STAFF, WEEK_ROWS, closed, complaint, d, write
 
 duckdb = pytest.importorskip("duckdb")
 
-ROWS = [  # the lifecycle's cases (as tests/test_lifecycle_report.py counts them by hand)
-    complaint(1, "客户A", raised_on=d("2026-05-11"), accepted_on=d("2026-05-11")),
-    complaint(2, "客户B", raised_on=d("2026-05-12"), accepted_on=d("2026-05-14")),
-    complaint(3, "客户C", raised_on=d("2026-05-13")),
-    closed(4, "客户D", "2026-05-12", raised_on=d("2026-05-04"), accepted_on=d("2026-05-06"),
-           deadline=d("2026-05-08"), paused_from=d("2026-05-07"), paused_to=d("2026-05-11"),
-           closure_kind="正常", followup_on=d("2026-05-14"), satisfaction="非常满意"),
-    closed(5, "客户E", "2026-05-15", raised_on=d("2026-04-27"), accepted_on=d("2026-04-27"),
-           deadline=d("2026-05-08"), extended_to=d("2026-05-22"), customer_informed="是",
-           followup_on=d("2026-05-15"), satisfaction="很不满意"),
-    closed(6, "客户F", "2026-05-14", accepted_on=d("2026-05-06"), deadline=d("2026-05-08"),
-           closure_kind="非正常结案", abnormal_reason="客户要求赔偿超出合同约定", approved_by="孙建国"),
-    closed(7, "客户G", "2026-05-06", raised_on=d("2026-04-20"), accepted_on=d("2026-04-20")),
-    complaint(8, "客户H(大客户)", raised_on=d("2026-05-15"), accepted_on=d("2026-05-15"), deadline=None),
-]
+ROWS = WEEK_ROWS  # the lifecycle's cases, counted by hand in tests/test_lifecycle_report.py
 MORE = [  # overdue, paused today, due soon, and week 19's closures
     complaint(11, "客户K", raised_on=d("2026-05-04"), deadline=d("2026-05-15")),
     complaint(12, "客户L", raised_on=d("2026-05-06"), deadline=d("2026-05-13"),

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -55,6 +57,18 @@ def cli() -> None:
     """Check, chase and summarise a complaint register (客户投诉管理表)."""
 
 
+def _finish(run: Any, as_json: bool, lines: Callable[[], Iterable[str]]) -> None:
+    """End a run on stdout: the progress display gone, the run's warnings said, then its
+    one JSON document or its lines for people (made only without --json)."""
+    progress.stop()
+    run.warn_again()
+    if as_json:
+        echo_json(run.document)
+    else:
+        for line in lines():
+            click.echo(line)
+
+
 @cli.command()
 @register_options
 @option("--out", type=click.Path(path_type=Path), metavar="FILE.xlsx", words="cli-option.validate-out")
@@ -72,14 +86,8 @@ def validate(reading: Reading, as_json: bool, out: Path | None, show_all: bool) 
     loaded = load_register(book, reading, prepare_validate, settings_warnings=False)
     progress.stage("cli.stage.checking", rows=len(loaded.register.frame))
     run = run_validate(loaded, out)  # the file first: a failure exits 2 before anything is printed
-    progress.stop()
-    run.warn_again()
-    if as_json:
-        echo_json(run.document)
-    else:
-        for line in findings_lines(run.findings, show_all=show_all,
-                                   workbook=run.files[0] if run.files else None):
-            click.echo(line)
+    _finish(run, as_json, lambda: findings_lines(
+        run.findings, show_all=show_all, workbook=run.files[0] if run.files else None))
     for written in run.files:  # stdout holds only the JSON document under --json
         click.echo(say("cli.findings-written", run.findings.lang, path=written), err=as_json)
     sys.exit(0 if run.valid else 1)
@@ -99,13 +107,7 @@ def chase(reading: Reading, as_json: bool, out: Path | None) -> None:
     loaded = load_register(book, reading, prepare_chase, command="chase")
     progress.stage("cli.stage.chasing", rows=len(loaded.register.frame))
     run = run_chase(loaded, out)
-    progress.stop()
-    run.warn_again()
-    if as_json:
-        echo_json(run.document)
-    else:
-        for line in run.lines:
-            click.echo(line)
+    _finish(run, as_json, lambda: run.lines)
 
 
 @cli.command()
@@ -142,13 +144,7 @@ def report(reading: Reading, as_json: bool, week: str | None, out: Path | None,
                            command="report")
     progress.stage("cli.stage.computing", rows=len(loaded.register.frame))
     run = run_report(loaded, week=chosen_week, filters=filters, out=out)
-    progress.stop()
-    run.warn_again()
-    if as_json:
-        echo_json(run.document)
-    else:
-        for line in run.lines:
-            click.echo(line)
+    _finish(run, as_json, lambda: run.lines)
 
 
 @cli.command()
